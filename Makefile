@@ -1,0 +1,49 @@
+# The two commands: `make book` builds the web book, `make test` runs every test.
+# Both create the virtual environment in .venv and install what they need first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MATHJAX_VERSION := 3.2.2
+MATHJAX := .vendor/mathjax/tex-chtml.js
+
+.PHONY: book test lab serve clean setup
+
+book: $(INSTALLED) $(MATHJAX)
+	rm -rf _build/html
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	$(BIN)/python scripts/check_site.py _build/html
+	@echo
+	@echo "The book is built. Open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest tests chapters --nbval-lax -n 2 -q
+
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab chapters
+
+serve:
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+
+setup: $(INSTALLED) $(MATHJAX)
+
+$(INSTALLED): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# MathJax is served from the book itself, taken from the npm registry at build time.
+$(MATHJAX):
+	rm -rf .vendor/mathjax .vendor/tmp && mkdir -p .vendor/tmp
+	cd .vendor/tmp && npm pack --silent mathjax@$(MATHJAX_VERSION) >/dev/null && tar xzf mathjax-$(MATHJAX_VERSION).tgz
+	mkdir -p .vendor/mathjax/output
+	cp -r .vendor/tmp/package/es5/tex-chtml.js .vendor/tmp/package/es5/input .vendor/tmp/package/es5/a11y \
+	      .vendor/tmp/package/es5/ui .vendor/tmp/package/es5/sre .vendor/tmp/package/es5/adaptors .vendor/mathjax/
+	cp -r .vendor/tmp/package/es5/output/chtml .vendor/tmp/package/es5/output/chtml.js .vendor/mathjax/output/
+	rm -rf .vendor/tmp
+
+clean:
+	rm -rf _build .vendor

@@ -1,0 +1,34 @@
+"""Counting the parameters of a fully connected network."""
+
+from nblib.checks import as_count
+
+
+def count_weights(sizes):
+    """Number of connection weights in a fully connected network.
+
+    sizes: layer widths from input to output, e.g. ``[784, 15, 10]``.
+    Each pair of neighbouring layers contributes ``fan_in * fan_out`` weights.
+    """
+    widths = _widths(sizes)
+    return sum(fan_in * fan_out for fan_in, fan_out in zip(widths[:-1], widths[1:]))
+
+
+def count_biases(sizes):
+    """Number of biases: one for every neuron after the input layer."""
+    return sum(_widths(sizes)[1:])
+
+
+def count_params(sizes):
+    """Weights plus biases of a fully connected network with layer widths ``sizes``.
+
+    >>> count_params([784, 15, 10])
+    11935
+    """
+    return count_weights(sizes) + count_biases(sizes)
+
+
+def _widths(sizes):
+    widths = [as_count(size, "layer size") for size in sizes]
+    if len(widths) < 2:
+        raise ValueError(f"sizes must list at least an input and an output layer, got {list(sizes)}")
+    return widths

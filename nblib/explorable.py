@@ -1,0 +1,249 @@
+"""Explorables: one definition, two forms.
+
+A chapter writes a *view*: a function that receives a matplotlib figure, draws
+the artists once and returns an ``update(**values)`` function that only moves
+them. It lists its sliders, each with the values a reader may pick::
+
+    def view(fig):
+        ax = fig.subplots()
+        line, = ax.plot(x, 0 * x)
+        def update(m):
+            line.set_ydata(m * x)
+        return update
+
+    explore(view, Slider("m", np.linspace(-2, 4, 25)), alt="A line whose slope follows m")
+
+The result displays in two ways at once (``_repr_mimebundle_``):
+
+* in Jupyter (JupyterLab, Notebook 7, VS Code) as a live ipywidgets view: sliders
+  and an image that is redrawn by calling ``update`` and saving the figure, so
+  no artist is created twice and no grid is recomputed;
+* in the built web book as a kernel-free *scrubber*: every frame is rendered
+  when the book is built and embedded in ``text/html`` with range inputs and a
+  few lines of plain JavaScript. The book's configuration tells myst-nb to
+  prefer ``text/html``, so the static page needs no kernel and no CDN.
+
+Frames rendered for the scrubber also fill the live view's cache, so moving a
+slider in Jupyter to a value on the grid costs nothing.
+"""
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib.figure import Figure
+from PIL import Image
+
+from nblib.checks import as_count
+
+#: Above this many frames the static page would grow past a few megabytes.
+MAX_FRAMES = 240
+
+
+@dataclass(frozen=True)
+class Slider:
+    """One reader-controlled parameter.
+
+    name: the keyword passed to ``update``.
+    values: the values the reader can pick, in slider order (numbers or strings).
+    label: text shown beside the slider (defaults to ``name``).
+    fmt: format applied to a value for its readout, e.g. ``"{:.2f}"``.
+    default: the starting value; must be one of ``values`` (defaults to the middle one).
+    """
+
+    name: str
+    values: tuple
+    label: str = None
+    fmt: str = "{:.3g}"
+    default: object = None
+    _index: int = field(init=False, repr=False, default=0)
+
+    def __post_init__(self):
+        values = tuple(v.item() if isinstance(v, np.generic) else v for v in self.values)
+        if not values:
+            raise ValueError(f"slider {self.name!r} needs at least one value")
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "label", self.label or self.name)
+        default = values[len(values) // 2] if self.default is None else self.default
+        matches = [i for i, v in enumerate(values) if v == default]
+        if not matches:
+            raise ValueError(f"default {default!r} of slider {self.name!r} is not one of its values")
+        object.__setattr__(self, "_index", matches[0])
+
+    @property
+    def start(self):
+        """Index of the default value."""
+        return self._index
+
+    def readout(self, value):
+        """The text shown for ``value``."""
+        return value if isinstance(value, str) else self.fmt.format(value)
+
+
+def log_slider(name, low, high, num, **kwargs):
+    """A :class:`Slider` over ``num`` logarithmically spaced values from ``low`` to ``high``."""
+    num = as_count(num, "num")
+    return Slider(name, tuple(np.geomspace(low, high, num)), **kwargs)
+
+
+class Explorable:
+    """A view plus its sliders; see the module docstring.
+
+    view: ``view(fig) -> update`` where ``update(**values)`` moves the artists.
+    sliders: the :class:`Slider` objects, one per keyword of ``update``.
+    alt: a sentence describing the figure, used as the image's alt text.
+    figsize: figure size in inches; dpi: pixels per inch of the frames.
+    """
+
+    def __init__(self, view, *sliders, alt, figsize=(6.4, 4.0), dpi=80):
+        if not sliders:
+            raise ValueError("an explorable needs at least one Slider")
+        names = [s.name for s in sliders]
+        if len(set(names)) != len(names):
+            raise ValueError(f"slider names must be distinct, got {names}")
+        n_frames = int(np.prod([len(s.values) for s in sliders]))
+        if n_frames > MAX_FRAMES:
+            raise ValueError(f"{n_frames} frames is too many for the web page (at most {MAX_FRAMES}); "
+                             "use fewer slider values")
+        self.sliders = sliders
+        self.alt = alt
+        self.dpi = dpi
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.update = view(self.figure)
+        if not callable(self.update):
+            raise TypeError("view(fig) must return an update(**values) function")
+        self._cache = {}
+        self._widget = None
+
+    def render(self, indices):
+        """PNG bytes of the frame at one slider index per slider (cached)."""
+        indices = tuple(indices)
+        if indices not in self._cache:
+            values = {s.name: s.values[i] for s, i in zip(self.sliders, indices)}
+            with np.errstate(all="ignore"):
+                self.update(**values)
+            self._cache[indices] = _png(self.figure)
+        return self._cache[indices]
+
+    def frames(self):
+        """All frames in row-major order of the sliders (the last slider varies fastest)."""
+        grid = itertools.product(*(range(len(s.values)) for s in self.sliders))
+        return [self.render(indices) for indices in grid]
+
+    def to_html(self):
+        """The kernel-free scrubber: embedded frames, range inputs and a little JavaScript."""
+        frames = [_data_uri(png) for png in self.frames()]
+        uid = "explorable-" + hashlib.sha1("".join(frames).encode()).hexdigest()[:10]
+        start = [s.start for s in self.sliders]
+        controls = "".join(_range_input(uid, k, s) for k, s in enumerate(self.sliders))
+        data = {"frames": frames, "sizes": [len(s.values) for s in self.sliders],
+                "readouts": [[s.readout(v) for v in s.values] for s in self.sliders]}
+        first = frames[_flat_index(start, data["sizes"])]
+        return (
+            f'<div class="explorable" id="{uid}">'
+            f'<img class="explorable-frame" src="{first}" alt="{html.escape(self.alt)}">'
+            f'<div class="explorable-controls">{controls}</div>'
+            f'<script type="application/json" class="explorable-data">{json.dumps(data)}</script>'
+            f"<script>{_SCRUBBER_JS.replace('__UID__', uid)}</script>"
+            "</div>"
+        )
+
+    def widget(self):
+        """The live ipywidgets view (built once)."""
+        if self._widget is None:
+            self._widget = _build_widget(self)
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = dict(self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["text/html"] = self.to_html()
+        bundle["text/plain"] = f"<Explorable: {', '.join(s.name for s in self.sliders)}>"
+        return bundle
+
+
+def explore(view, *sliders, alt, **kwargs):
+    """Build an :class:`Explorable`; display it by making it a cell's last expression."""
+    return Explorable(view, *sliders, alt=alt, **kwargs)
+
+
+def _png(figure):
+    """The figure as a compact PNG: rendered by Agg, then reduced to a 256-colour palette."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    image = Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    out = io.BytesIO()
+    image.save(out, format="png", optimize=True)
+    return out.getvalue()
+
+
+def _data_uri(png):
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _flat_index(indices, sizes):
+    flat = 0
+    for index, size in zip(indices, sizes):
+        flat = flat * size + index
+    return flat
+
+
+def _range_input(uid, k, slider):
+    label = html.escape(slider.label)
+    readout = html.escape(slider.readout(slider.values[slider.start]))
+    return (
+        f'<label class="explorable-slider">'
+        f'<span class="explorable-name">{label}</span>'
+        f'<input type="range" min="0" max="{len(slider.values) - 1}" step="1" value="{slider.start}" '
+        f'data-slider="{k}" aria-label="{label}" aria-valuetext="{readout}">'
+        f'<output id="{uid}-out-{k}">{readout}</output>'
+        f"</label>"
+    )
+
+
+# The scrubber's JavaScript: reads the frames from the JSON block beside it and
+# swaps the image when any range input moves. No libraries, no network.
+_SCRUBBER_JS = """
+(function () {
+  var root = document.getElementById("__UID__");
+  var data = JSON.parse(root.querySelector(".explorable-data").textContent);
+  var image = root.querySelector(".explorable-frame");
+  var inputs = root.querySelectorAll("input[type=range]");
+  function show() {
+    var flat = 0;
+    inputs.forEach(function (input, k) {
+      var i = parseInt(input.value, 10);
+      flat = flat * data.sizes[k] + i;
+      var text = data.readouts[k][i];
+      root.querySelector("#__UID__-out-" + k).textContent = text;
+      input.setAttribute("aria-valuetext", text);
+    });
+    image.src = data.frames[flat];
+  }
+  inputs.forEach(function (input) { input.addEventListener("input", show); });
+})();
+"""
+
+
+def _build_widget(explorable):
+    import ipywidgets as widgets
+
+    controls = []
+    for slider in explorable.sliders:
+        options = [(slider.readout(v), i) for i, v in enumerate(slider.values)]
+        controls.append(widgets.SelectionSlider(
+            options=options, value=slider.start, description=slider.label,
+            continuous_update=True, style={"description_width": "initial"},
+            layout=widgets.Layout(width="95%")))
+    image = widgets.Image(value=explorable.render([s.start for s in explorable.sliders]), format="png")
+
+    def redraw(_change=None):
+        image.value = explorable.render([control.value for control in controls])
+
+    for control in controls:
+        control.observe(redraw, names="value")
+    return widgets.VBox([*controls, image], layout=widgets.Layout(max_width="720px"))

@@ -1,0 +1,1 @@
+"""Figure helpers. Each takes ``ax=None``, returns the artists it drew and never calls ``plt.show()``."""
