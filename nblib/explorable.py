@@ -36,6 +36,7 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
@@ -114,11 +115,21 @@ class Explorable:
         self.alt = alt
         self.dpi = dpi
         self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.figure)
         self.update = view(self.figure)
         if not callable(self.update):
             raise TypeError("view(fig) must return an update(**values) function")
+        self._freeze_layout()
         self._cache = {}
         self._widget = None
+
+    def _freeze_layout(self):
+        """Lay the figure out once at the default values, then keep it: frames do not jitter,
+        and each redraw skips the (slow) constrained-layout pass."""
+        with np.errstate(all="ignore"):
+            self.update(**{s.name: s.values[s.start] for s in self.sliders})
+        self.canvas.draw()
+        self.figure.set_layout_engine("none")
 
     def render(self, indices):
         """PNG bytes of the frame at one slider index per slider (cached)."""
@@ -127,7 +138,7 @@ class Explorable:
             values = {s.name: s.values[i] for s, i in zip(self.sliders, indices)}
             with np.errstate(all="ignore"):
                 self.update(**values)
-            self._cache[indices] = _png(self.figure)
+            self._cache[indices] = _png(self.canvas)
         return self._cache[indices]
 
     def frames(self):
@@ -171,13 +182,14 @@ def explore(view, *sliders, alt, **kwargs):
     return Explorable(view, *sliders, alt=alt, **kwargs)
 
 
-def _png(figure):
-    """The figure as a compact PNG: rendered by Agg, then reduced to a 256-colour palette."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    image = Image.open(buffer).convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+def _png(canvas):
+    """The figure as a compact PNG: rendered by Agg, reduced to a 256-colour palette
+    (a third of the bytes of full colour; line art loses nothing visible)."""
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3]
+    image = Image.fromarray(pixels).quantize(colors=256, method=Image.Quantize.FASTOCTREE)
     out = io.BytesIO()
-    image.save(out, format="png", optimize=True)
+    image.save(out, format="png")
     return out.getvalue()
 
 
