@@ -9,13 +9,13 @@ def count_weights(sizes):
     sizes: layer widths from input to output, e.g. ``[784, 15, 10]``.
     Each pair of neighbouring layers contributes ``fan_in * fan_out`` weights.
     """
-    widths = _widths(sizes)
+    widths = layer_widths(sizes)
     return sum(fan_in * fan_out for fan_in, fan_out in zip(widths[:-1], widths[1:]))
 
 
 def count_biases(sizes):
     """Number of biases: one for every neuron after the input layer."""
-    return sum(_widths(sizes)[1:])
+    return sum(layer_widths(sizes)[1:])
 
 
 def count_params(sizes):
@@ -27,7 +27,8 @@ def count_params(sizes):
     return count_weights(sizes) + count_biases(sizes)
 
 
-def _widths(sizes):
+def layer_widths(sizes):
+    """The layer sizes as a list of positive ints, checked (at least two layers)."""
     widths = [as_count(size, "layer size") for size in sizes]
     if len(widths) < 2:
         raise ValueError(f"sizes must list at least an input and an output layer, got {list(sizes)}")

@@ -139,6 +139,18 @@ class FunctionCheck(_Check):
         self.rtol = rtol
         self.atol = atol
 
+    def __call__(self, answer):
+        if callable(answer) and self._is_stub(answer):
+            return Feedback(None, "Your function still returns the placeholder ...: write its body, "
+                                  "then run the cell again.")
+        return super().__call__(answer)
+
+    def _is_stub(self, answer):
+        try:
+            return answer(*self.cases[0]) is Ellipsis
+        except Exception:
+            return False
+
     def _problem(self, answer):
         if not callable(answer):
             return f"Expected a function, got {type(answer).__name__}."

@@ -65,3 +65,13 @@ def test_feedback_renders_html_with_its_kind():
     assert 'nblib-feedback-wrong' in Feedback(False, "<b>")._repr_html_()
     assert "&lt;b&gt;" in Feedback(False, "<b>")._repr_html_()
     assert not Feedback(False, "x") and Feedback(True, "x")
+
+
+def test_function_stub_returning_ellipsis_is_unanswered():
+    check = FunctionCheck(lambda x: x, cases=[(1.0,)])
+
+    def stub(x):
+        return ...
+
+    feedback = check(stub)
+    assert feedback.correct is None and "placeholder" in feedback.message
