@@ -7,7 +7,9 @@ import subprocess
 import numpy as np
 import pytest
 
-from nblib.explorable import MAX_FRAMES, Explorable, Slider, explore, log_slider
+from nblib.explorable import MAX_FRAMES, Explorable, Slider, explore, freeze_background, log_slider
+from nblib.data import seven_points
+from nblib.plots import regression
 
 X = np.linspace(0.0, 1.0, 20)
 
@@ -153,3 +155,27 @@ def test_scrubber_script_swaps_frames_in_a_minimal_dom():
     result = subprocess.run(["node", "-e", harness], capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"ok": True, "m": "2", "b": "0"}
+
+
+def test_freeze_background_keeps_the_picture():
+    x, y = seven_points()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def render(freeze):
+        fig = Figure(figsize=(4, 3), dpi=50)
+        canvas = FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        artists = regression.scatter_with_residuals(x, y, 0.0, 2.0, ax=ax)
+        ax.set_title("a title that is frozen")
+        if freeze:
+            image = freeze_background(fig, [artists["line"], artists["residuals"]])
+            assert image.get_array().shape == (150, 200, 4)
+            assert not ax.title.get_visible() and not artists["points"].get_visible()
+        regression.move_line(artists, x, y, 0.3, 1.0)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).astype(int)
+
+    frozen, plain = render(True), render(False)
+    assert frozen.shape == plain.shape
+    assert np.mean(np.abs(frozen - plain).sum(axis=-1) > 60) < 0.01  # the same picture, up to antialiasing

@@ -1,0 +1,175 @@
+"""Figures for linear regression: data with a line and its residuals, and the MSE bowl.
+
+Every helper takes ``ax=None`` (a new figure is made when it is None), returns
+the artists it drew, styles axes only through :func:`nblib.theme.set_axes`, and
+never calls ``plt.show()`` or changes global settings. Explorables draw once
+with these helpers and then move the returned artists with :func:`move_line`
+and :func:`move_point`.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.collections import LineCollection
+from matplotlib.colors import LogNorm
+
+from nblib.checks import as_array, as_count, as_number, same_length
+from nblib.theme import COLORS, set_axes
+
+
+def _new_axes(ax, projection=None):
+    if ax is not None:
+        return ax
+    fig = plt.figure()
+    return fig.add_subplot(projection=projection)
+
+
+def _xy(x, y):
+    x = as_array(x, "x", ndim=1)
+    y = as_array(y, "y", ndim=1)
+    same_length(x=x, y=y)
+    return x, y
+
+
+def _segments(x, y, m, b):
+    """Residual bars: one segment per point, from ``(x_i, y_i)`` to ``(x_i, m x_i + b)``."""
+    return np.stack([np.column_stack([x, y]), np.column_stack([x, m * x + b])], axis=1)
+
+
+def scatter_with_residuals(x, y, m=None, b=None, ax=None, line_x=None, residuals=True,
+                           color=None, label=None, data_label="data", labels=("$x$", "$y$")):
+    """Scatter the points ``(x, y)`` and, if ``m`` and ``b`` are given, the line ``m x + b``
+    with each residual drawn as a dashed vertical bar from the point to the line.
+
+    x, y: ``(n,)``. line_x: the x values the line is drawn through (defaults
+    to the data's range, widened by 5% on each side). color, label: the line's
+    colour (default ``COLORS["model"]``) and legend label. labels: the axis labels.
+    Returns a dict of artists: ``points`` (PathCollection), ``line`` (Line2D or
+    None) and ``residuals`` (LineCollection or None); segment i of
+    ``residuals`` runs from ``(x_i, y_i)`` to ``(x_i, m x_i + b)``.
+    """
+    x, y = _xy(x, y)
+    ax = _new_axes(ax)
+    set_axes(ax, xlabel=labels[0], ylabel=labels[1])
+    artists = {"points": ax.scatter(x, y, s=30, color=COLORS["data"], zorder=3, label=data_label),
+               "line": None, "residuals": None}
+    if (m is None) != (b is None):
+        raise ValueError("give both m and b to draw a line, or neither")
+    if m is None:
+        return artists
+    m = as_number(m, "m")
+    b = as_number(b, "b")
+    if line_x is None:
+        pad = 0.05 * (x.max() - x.min() or 1.0)
+        line_x = np.array([x.min() - pad, x.max() + pad])
+    line_x = as_array(line_x, "line_x", ndim=1)
+    artists["line"], = ax.plot(line_x, m * line_x + b, color=color or COLORS["model"], zorder=2, label=label)
+    if residuals:
+        bars = LineCollection(_segments(x, y, m, b), colors=COLORS["residual"], linestyles="--",
+                              linewidths=1.3, zorder=1)
+        artists["residuals"] = ax.add_collection(bars)
+    return artists
+
+
+def line_label(m, b, digits=3):
+    """The equation of the line as mathtext, e.g. ``line_label(0.9, -1.2)`` is ``"$f(x) = 0.9x - 1.2$"``."""
+    m = as_number(m, "m")
+    b = as_number(b, "b")
+    sign = "-" if b < 0 else "+"
+    return f"$f(x) = {m:.{digits}g}x {sign} {abs(b):.{digits}g}$"
+
+
+def move_line(artists, x, y, m, b):
+    """Move the line and residual bars drawn by :func:`scatter_with_residuals` to ``m x + b``."""
+    x, y = _xy(x, y)
+    line = artists["line"]
+    line.set_ydata(m * np.asarray(line.get_xdata()) + b)
+    if artists.get("residuals") is not None:
+        artists["residuals"].set_segments(_segments(x, y, m, b))
+    return artists
+
+
+def _grid(M, B, J):
+    M = as_array(M, "M", ndim=2)
+    B = as_array(B, "B", ndim=2)
+    J = as_array(J, "J", ndim=2)
+    if not M.shape == B.shape == J.shape:
+        raise ValueError(f"M, B and J must have the same shape, got {M.shape}, {B.shape} and {J.shape}")
+    return M, B, J
+
+
+def log_levels(J, num=15):
+    """``num`` logarithmically spaced contour levels from just above min(J) to max(J).
+
+    Equal steps in log J put many contours near the bottom of a bowl, where
+    the loss changes little, and few on its steep walls.
+    """
+    J = as_array(J, "J")
+    num = as_count(num, "num", minimum=2)
+    top = float(J.max())
+    if top <= 0:
+        raise ValueError("J must have a positive maximum to draw logarithmic levels")
+    low = max(float(J.min()), top * 1e-9)
+    return np.geomspace(low * 1.05, top, num) if low * 1.05 < top else np.array([low, top])
+
+
+def loss_surface_3d(M, B, J, ax=None, cmap="viridis", labels=("slope $m$", "intercept $b$", "MSE $J$")):
+    """The loss ``J`` over the grid ``(M, B)`` as a 3-D surface.
+
+    M, B, J: 2-D arrays of one shape, e.g. ``M, B = numpy.meshgrid(m, b)`` and
+    ``J = mse_line(x, y, M, B)``. ax must be a 3-D axes
+    (``fig.add_subplot(projection="3d")``); one is created when ax is None.
+    Returns the surface (a ``Poly3DCollection``).
+    """
+    M, B, J = _grid(M, B, J)
+    ax = _new_axes(ax, projection="3d")
+    if getattr(ax, "name", None) != "3d":
+        raise ValueError("ax must be a 3-D axes, e.g. fig.add_subplot(projection='3d')")
+    surface = ax.plot_surface(M, B, J, cmap=cmap, linewidth=0, antialiased=True, alpha=0.95)
+    set_axes(ax, xlabel=labels[0], ylabel=labels[1])
+    ax.set_zlabel(labels[2])
+    return surface
+
+
+def loss_contour(M, B, J, ax=None, levels=15, point=None, filled=True, cmap="viridis",
+                 labels=("slope $m$", "intercept $b$"), point_label=None):
+    """Contours of the loss ``J`` over the grid ``(M, B)`` with logarithmically spaced levels.
+
+    levels: a number of levels (spaced by :func:`log_levels`) or an increasing
+    array of positive levels. point: an optional ``(m, b)`` to mark.
+    Returns a dict of artists: ``filled`` (QuadContourSet or None), ``lines``
+    (QuadContourSet) and ``point`` (Line2D or None).
+    """
+    M, B, J = _grid(M, B, J)
+    if np.ndim(levels) == 0:
+        levels = log_levels(J, levels)
+    levels = as_array(levels, "levels", ndim=1)
+    if np.any(levels <= 0) or np.any(np.diff(levels) <= 0):
+        raise ValueError("levels must be positive and increasing")
+    ax = _new_axes(ax)
+    norm = LogNorm(vmin=levels[0], vmax=levels[-1])
+    artists = {"filled": None, "point": None}
+    if filled:
+        artists["filled"] = ax.contourf(M, B, J, levels=levels, cmap=cmap, norm=norm, extend="both")
+    artists["lines"] = ax.contour(M, B, J, levels=levels, colors="white" if filled else None,
+                                  cmap=None if filled else cmap, norm=None if filled else norm,
+                                  linewidths=0.6, alpha=0.7 if filled else 1.0)
+    if point is not None:
+        artists["point"] = mark_point(ax, *point, label=point_label)
+    set_axes(ax, xlabel=labels[0], ylabel=labels[1])
+    ax.grid(False)
+    return artists
+
+
+def mark_point(ax, m, b, color=None, marker="o", label=None, size=8):
+    """Mark the parameters ``(m, b)`` on a contour map; returns the Line2D (move it with :func:`move_point`)."""
+    m = as_number(m, "m")
+    b = as_number(b, "b")
+    point, = ax.plot([m], [b], marker=marker, markersize=size, linestyle="none",
+                     color=color or COLORS["highlight"], markeredgecolor=COLORS["ink"], zorder=4, label=label)
+    return point
+
+
+def move_point(point, m, b):
+    """Move a marker drawn by :func:`mark_point` to ``(m, b)``."""
+    point.set_data([m], [b])
+    return point
