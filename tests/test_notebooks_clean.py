@@ -30,6 +30,10 @@ def test_chapter_structure(path):
     assert 3 <= exercises <= 5, f"{path.name} has {exercises} exercises"
     tags = [c.get("metadata", {}).get("tags", []) for c in notebook["cells"]]
     assert sum("hide-cell" in t for t in tags) >= exercises, "every exercise needs a hidden solution cell"
+    for cell in notebook["cells"]:
+        if "hide-cell" in cell.get("metadata", {}).get("tags", []):
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, "collapse solutions in Jupyter"
+            assert cell["metadata"].get("mystnb", {}).get("code_prompt_show") == "Show the solution"
     assert "remove-cell" in tags[-1], "the last cell checks the chapter's key numbers"
     code = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
     assert "explore(" in code, "every chapter has at least one explorable"
