@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from nblib.checks import as_array, as_count, as_number, same_length
+
 
 def seven_points():
     """The seven (x, y) points of the linear-regression chapters.
@@ -22,3 +24,117 @@ def face_patch_predictions():
     predictions = np.array([0.71, 0.23, 0.55, 0.12, 0.44, 0.05])
     targets = np.array([1.0, 1.0, 1.0, 0.0, 0.0, 0.0])
     return predictions, targets
+
+
+def noisy_polynomial(n=11, degree=3, noise=0.15, seed=0, return_coef=False):
+    """``n`` noisy samples of a smooth polynomial on ``[-1, 1]`` (for the overfitting chapter).
+
+    The true curve is the Chebyshev polynomial ``T_degree``, which stays in
+    [-1, 1] on the interval and turns ``degree - 1`` times (``T_3 = 4x^3 - 3x``);
+    each y adds Gaussian noise of standard deviation ``noise`` drawn from the
+    seeded generator. x is evenly spaced.
+
+    Returns ``(x, y)``, float64 arrays of shape ``(n,)``; with ``return_coef``
+    also the true coefficients ``(degree + 1,)``, lowest power first, for
+    ``numpy.polynomial.polynomial.polyval(x, coef)``.
+    """
+    n = as_count(n, "n", minimum=2)
+    degree = as_count(degree, "degree", minimum=0)
+    noise = as_number(noise, "noise", low=0.0)
+    coef = np.polynomial.chebyshev.cheb2poly([0.0] * degree + [1.0])
+    x = np.linspace(-1.0, 1.0, n)
+    y = np.polynomial.polynomial.polyval(x, coef) + np.random.default_rng(seed).normal(0.0, noise, n)
+    return (x, y, coef) if return_coef else (x, y)
+
+
+def two_moons(n=200, noise=0.1, seed=0):
+    """Two interleaved half circles, a classification toy that no straight line separates.
+
+    Class 0 lies on the upper half of the unit circle centred at (0, 0), class 1
+    on the lower half of the one centred at (1, 0.5); Gaussian noise of standard
+    deviation ``noise`` is added to every coordinate.
+
+    Returns ``(X, y)``: X float64 ``(n, 2)``, y int ``(n,)`` with values 0 and 1
+    (n // 2 points of class 0, the rest class 1), in shuffled order.
+    """
+    n = as_count(n, "n", minimum=2)
+    noise = as_number(noise, "noise", low=0.0)
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) >= n // 2
+    angle = rng.uniform(0.0, np.pi, n)
+    X = np.column_stack([np.cos(angle), np.sin(angle)])
+    X[y] = [1.0, 0.5] - X[y]
+    X += rng.normal(0.0, noise, X.shape)
+    order = rng.permutation(n)
+    return X[order], y[order].astype(int)
+
+
+def blobs(n=300, centers=3, std=0.6, seed=0):
+    """Gaussian clusters in the plane, one class per cluster.
+
+    centers: the number of clusters (their centres drawn uniformly from the box
+        [-4, 4]^2) or an array ``(k, d)`` of centres.
+    std: standard deviation of every cluster along every axis.
+
+    Returns ``(X, y)``: X float64 ``(n, d)``, y int ``(n,)`` with values 0..k-1,
+    classes as equal in size as n allows, in shuffled order.
+    """
+    n = as_count(n, "n")
+    std = as_number(std, "std", low=0.0)
+    rng = np.random.default_rng(seed)
+    if np.ndim(centers) == 0:
+        centers = rng.uniform(-4.0, 4.0, (as_count(centers, "centers"), 2))
+    centers = as_array(centers, "centers", ndim=2)
+    y = np.arange(n) % len(centers)
+    X = centers[y] + rng.normal(0.0, std, (n, centers.shape[1]))
+    order = rng.permutation(n)
+    return X[order], y[order]
+
+
+def digits(dtype=np.float64):
+    """The 8x8 handwritten digits shipped with scikit-learn (Alpaydin & Kaynak 1998); no download.
+
+    Returns ``(X, y)``: X ``(1797, 64)`` of the given dtype, pixel intensities
+    0..16 divided by 16 so they lie in [0, 1], one image per row (reshape a
+    row to (8, 8) to draw it); y int ``(1797,)``, the digit 0..9.
+    """
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    return (bunch.data / 16.0).astype(dtype), bunch.target.astype(int)
+
+
+def train_val_test_split(X, y, val=0.15, test=0.15, seed=0, stratify=None):
+    """Shuffle and split into training, validation and test sets.
+
+    val, test: fractions of the examples for the validation and test sets;
+        the rest, at least one example, is for training.
+    stratify: keep each class's share the same in all three sets; the
+        default None does so when y holds integer class labels.
+
+    Returns six arrays: ``X_train, X_val, X_test, y_train, y_val, y_test``.
+    """
+    X, y = np.asarray(X), np.asarray(y)
+    same_length(X=X, y=y)
+    val = as_number(val, "val", low=0.0, high=1.0)
+    test = as_number(test, "test", low=0.0, high=1.0)
+    if val + test >= 1:
+        raise ValueError(f"val + test must be below 1 to leave a training set, got {val} + {test}")
+    integer_labels = np.issubdtype(y.dtype, np.integer) and y.ndim == 1
+    if stratify and not integer_labels:
+        raise ValueError(f"stratify needs integer class labels y of shape (n,), got dtype {y.dtype}, shape {y.shape}")
+    if stratify is None:
+        stratify = integer_labels
+    rng = np.random.default_rng(seed)
+    groups = [np.flatnonzero(y == label) for label in np.unique(y)] if stratify else [np.arange(len(y))]
+    parts = ([], [], [])
+    for group in groups:
+        group = rng.permutation(group)
+        n_val, n_test = round(val * len(group)), round(test * len(group))
+        parts[0].append(group[n_val + n_test:])
+        parts[1].append(group[:n_val])
+        parts[2].append(group[n_val:n_val + n_test])
+    train, val_idx, test_idx = (rng.permutation(np.concatenate(part)) for part in parts)
+    if len(train) == 0:
+        raise ValueError("the training set would be empty; lower val and test")
+    return X[train], X[val_idx], X[test_idx], y[train], y[val_idx], y[test_idx]
