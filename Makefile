@@ -18,7 +18,7 @@ book: $(INSTALLED) $(MATHJAX)
 	@echo "The book is built. Open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"
 
 test: $(INSTALLED)
-	$(BIN)/python -m pytest tests chapters --nbval-lax -n 2 -q
+	$(BIN)/python -m pytest tests chapters --nbval-lax -n 2 --dist loadfile -q
 
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab chapters
