@@ -12,7 +12,7 @@ MATHJAX := .vendor/mathjax/tex-chtml.js
 
 book: $(INSTALLED) $(MATHJAX)
 	rm -rf _build/html
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	NBLIB_SCRUBBER=1 $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	$(BIN)/python scripts/check_site.py _build/html
 	@echo
 	@echo "The book is built. Open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"

@@ -23,8 +23,10 @@ The result displays in two ways at once (``_repr_mimebundle_``):
   few lines of plain JavaScript. The book's configuration tells myst-nb to
   prefer ``text/html``, so the static page needs no kernel and no CDN.
 
-Frames rendered for the scrubber also fill the live view's cache, so moving a
-slider in Jupyter to a value on the grid costs nothing.
+Rendering every frame takes seconds, so the scrubber is added to the output only
+when the environment variable ``NBLIB_SCRUBBER`` is ``1``, as ``make book`` sets
+it; a reader in Jupyter gets the live view at once. (Set it yourself to export a
+notebook with working scrubbers, e.g. with ``jupyter nbconvert --execute``.)
 """
 
 import base64
@@ -33,6 +35,7 @@ import html
 import io
 import itertools
 import json
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -44,6 +47,9 @@ from nblib.checks import as_count
 
 #: Above this many frames the static page would grow past a few megabytes.
 MAX_FRAMES = 240
+
+#: The environment variable that asks for the static scrubber in the output.
+SCRUBBER_ENV = "NBLIB_SCRUBBER"
 
 
 @dataclass(frozen=True)
@@ -156,8 +162,8 @@ class Explorable:
                 "readouts": [[s.readout(v) for v in s.values] for s in self.sliders]}
         first = frames[_flat_index(start, data["sizes"])]
         return (
-            f'<div class="explorable" id="{uid}">'
-            f'<img class="explorable-frame" src="{first}" alt="{html.escape(self.alt)}">'
+            f'<div class="explorable" id="{uid}" style="max-width: {self.width_px}px">'
+            f'{_img_tag(first, self.alt, self.width_px)}'
             f'<div class="explorable-controls">{controls}</div>'
             f'<script type="application/json" class="explorable-data">{json.dumps(data)}</script>'
             f"<script>{_SCRUBBER_JS.replace('__UID__', uid)}</script>"
@@ -170,9 +176,15 @@ class Explorable:
             self._widget = _build_widget(self)
         return self._widget
 
+    @property
+    def width_px(self):
+        """Width of a frame in pixels; frames are shown at this size, never stretched."""
+        return round(self.figure.get_figwidth() * self.dpi)
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {})
-        bundle["text/html"] = self.to_html()
+        if os.environ.get(SCRUBBER_ENV) == "1":
+            bundle["text/html"] = self.to_html()
         bundle["text/plain"] = f"<Explorable: {', '.join(s.name for s in self.sliders)}>"
         return bundle
 
@@ -225,6 +237,11 @@ def _png(canvas):
     return out.getvalue()
 
 
+def _img_tag(src, alt, width):
+    return (f'<img class="explorable-frame" src="{src}" alt="{html.escape(alt)}" width="{width}" '
+            'style="max-width: 100%; height: auto">')
+
+
 def _data_uri(png):
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
@@ -274,20 +291,26 @@ _SCRUBBER_JS = """
 
 
 def _build_widget(explorable):
+    """Sliders over an HTML image (an ``<img>`` keeps the alt text a screen reader needs)."""
     import ipywidgets as widgets
 
+    label_width = f"{max(len(s.label) for s in explorable.sliders) + 2}ch"
     controls = []
     for slider in explorable.sliders:
         options = [(slider.readout(v), i) for i, v in enumerate(slider.values)]
         controls.append(widgets.SelectionSlider(
-            options=options, value=slider.start, description=slider.label,
-            continuous_update=True, style={"description_width": "initial"},
-            layout=widgets.Layout(width="95%")))
-    image = widgets.Image(value=explorable.render([s.start for s in explorable.sliders]), format="png")
+            options=options, value=slider.start, description=slider.label, tooltip=slider.label,
+            continuous_update=True, style={"description_width": label_width},
+            layout=widgets.Layout(width="100%")))
+
+    def frame(indices):
+        return _img_tag(_data_uri(explorable.render(indices)), explorable.alt, explorable.width_px)
+
+    image = widgets.HTML(frame([s.start for s in explorable.sliders]))
 
     def redraw(_change=None):
-        image.value = explorable.render([control.value for control in controls])
+        image.value = frame([control.value for control in controls])
 
     for control in controls:
         control.observe(redraw, names="value")
-    return widgets.VBox([*controls, image], layout=widgets.Layout(max_width="720px"))
+    return widgets.VBox([*controls, image], layout=widgets.Layout(max_width=f"{max(explorable.width_px, 480)}px"))

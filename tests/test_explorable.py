@@ -88,20 +88,27 @@ def test_scrubber_html_embeds_every_frame_with_labelled_ranges():
     assert "http" not in page.replace(explorable.alt, "")
 
 
-def test_mimebundle_offers_widget_and_html():
+def test_mimebundle_offers_the_widget_and_on_request_the_scrubber(monkeypatch):
+    monkeypatch.delenv("NBLIB_SCRUBBER", raising=False)
+    bundle = make()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "text/html" not in bundle, "live Jupyter should not wait for every frame"
+    assert bundle["text/plain"] == "<Explorable: m, b>"
+    monkeypatch.setenv("NBLIB_SCRUBBER", "1")
     bundle = make()._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/html"].startswith('<div class="explorable"')
-    assert bundle["text/plain"] == "<Explorable: m, b>"
 
 
 def test_widget_redraws_from_the_selected_values():
     explorable = make()
     widget = explorable.widget()
     m_control, b_control, image = widget.children
+    assert m_control.tooltip == "m" and m_control.style.description_width == b_control.style.description_width
     m_control.value = 2
     assert explorable.update.calls[-1] == (2.0, 1.0)
-    assert image.value == explorable.render((2, 1))
+    png = base64.b64encode(explorable.render((2, 1))).decode()
+    assert png in image.value and 'alt="A line"' in image.value and f'width="{explorable.width_px}"' in image.value
 
 
 def test_too_many_frames_is_refused():
