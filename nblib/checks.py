@@ -50,6 +50,17 @@ def same_length(**arrays):
         raise ValueError(f"expected the same number of examples: {described}")
 
 
+def paired_vectors(**arrays):
+    """Validate named 1-D arrays of one value per example; return them in order.
+
+    Each must be finite, non-empty and 1-D, and all must have the same length,
+    e.g. ``y, y_hat = paired_vectors(y=y, y_hat=y_hat)``.
+    """
+    checked = {name: as_array(array, name, ndim=1) for name, array in arrays.items()}
+    same_length(**checked)
+    return tuple(checked.values())
+
+
 def as_number(value, name, low=None, high=None, low_inclusive=True, high_inclusive=True):
     """Return ``value`` as a finite float inside the given bounds, or raise.
 

@@ -15,15 +15,12 @@ Shapes: ``x, y: (n,)``; ``X: (n, d)``; ``W: (d + 1,)`` with the bias first.
 
 import numpy as np
 
-from nblib.checks import as_array, same_length
+from nblib.checks import as_array, paired_vectors, same_length
 
 
 def _xy(x, y):
     """Validate one input per example and its target: finite, non-empty, 1-D, same length."""
-    x = as_array(x, "x", ndim=1)
-    y = as_array(y, "y", ndim=1)
-    same_length(x=x, y=y)
-    return x, y
+    return paired_vectors(x=x, y=y)
 
 
 def _Xy(X, y):

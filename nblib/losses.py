@@ -24,7 +24,7 @@ loss                        J(y, y_hat)                          dJ / d y_hat_i
 
 import numpy as np
 
-from nblib.checks import as_array, as_number, same_length
+from nblib.checks import as_number, paired_vectors
 
 #: Probabilities are clipped to ``[EPS, 1 - EPS]`` before taking logarithms.
 EPS = 1e-12
@@ -32,10 +32,7 @@ EPS = 1e-12
 
 def _pair(y, y_hat):
     """Validate targets and predictions: finite, non-empty, 1-D, same length."""
-    y = as_array(y, "y", ndim=1)
-    y_hat = as_array(y_hat, "y_hat", ndim=1)
-    same_length(y=y, y_hat=y_hat)
-    return y, y_hat
+    return paired_vectors(y=y, y_hat=y_hat)
 
 
 def mean_error(y, y_hat):

@@ -152,11 +152,7 @@ class MLP:
         Returns ``(J, grads)``: J a scalar of the network's dtype; grads a list
         of new arrays aligned with ``params``.
         """
-        loss = one_of(loss, "loss", LOSSES)
-        X = self._check_inputs(X)
-        y = self._check_targets(y, len(X), loss)
-        l2 = as_number(l2, "l2", low=0.0)
-        l1 = as_number(l1, "l1", low=0.0)
+        X, y, loss, l2, l1 = self._check_call(X, y, loss, l2, l1)
         if masks is not None:
             masks = self._check_masks(masks, len(X))
         grads = [np.empty_like(p) for p in self.params]
@@ -201,11 +197,7 @@ class MLP:
 
         Same arguments and penalties as ``loss_and_grads``.
         """
-        loss = one_of(loss, "loss", LOSSES)
-        X = self._check_inputs(X)
-        y = self._check_targets(y, len(X), loss)
-        l2 = as_number(l2, "l2", low=0.0)
-        l1 = as_number(l1, "l1", low=0.0)
+        X, y, loss, l2, l1 = self._check_call(X, y, loss, l2, l1)
         out = self._forward(X, train=False, masks=None)[0][-1]
         return _output_loss(out, y, loss, np.empty_like(out)) + self._penalty(l2, l1)
 
@@ -248,6 +240,13 @@ class MLP:
             np.copyto(old, new, casting="same_kind")
 
     # ----------------------------------------------------------------- checks
+    def _check_call(self, X, y, loss, l2, l1):
+        """Validate the arguments shared by ``loss_and_grads`` and ``loss``."""
+        loss = one_of(loss, "loss", LOSSES)
+        X = self._check_inputs(X)
+        y = self._check_targets(y, len(X), loss)
+        return X, y, loss, as_number(l2, "l2", low=0.0), as_number(l1, "l1", low=0.0)
+
     def _check_inputs(self, X):
         X = as_array(X, "X", ndim=2).astype(self.dtype, copy=False)
         if X.shape[1] != self.sizes[0]:

@@ -69,3 +69,12 @@ def test_as_count_and_one_of():
     assert checks.one_of("relu", "activation", ("relu", "tanh")) == "relu"
     with pytest.raises(ValueError, match="Unknown activation 'gelu'; expected one of 'relu', 'tanh'"):
         checks.one_of("gelu", "activation", ("relu", "tanh"))
+
+
+def test_paired_vectors_checks_each_and_their_lengths():
+    y, y_hat = checks.paired_vectors(y=[1, 2], y_hat=[0.5, 2.5])
+    assert y.dtype == np.float64 and y_hat.tolist() == [0.5, 2.5]
+    with pytest.raises(ValueError, match="y has 2, y_hat has 3"):
+        checks.paired_vectors(y=[1, 2], y_hat=[1, 2, 3])
+    with pytest.raises(ValueError, match=r"y_hat must be 1-D, got shape \(2, 1\)"):
+        checks.paired_vectors(y=[1, 2], y_hat=[[1], [2]])
