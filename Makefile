@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
 MATHJAX := .vendor/mathjax/tex-chtml.js
 
-.PHONY: book test lab serve clean setup
+.PHONY: book test lab serve clean
 
 book: $(INSTALLED) $(MATHJAX)
 	rm -rf _build/html
@@ -25,8 +25,6 @@ lab: $(INSTALLED)
 
 serve:
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
-
-setup: $(INSTALLED) $(MATHJAX)
 
 $(INSTALLED): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -36,7 +36,7 @@ import io
 import itertools
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -68,24 +68,22 @@ class Slider:
     label: str = None
     fmt: str = "{:.3g}"
     default: object = None
-    _index: int = field(init=False, repr=False, default=0)
 
     def __post_init__(self):
         values = tuple(v.item() if isinstance(v, np.generic) else v for v in self.values)
         if not values:
             raise ValueError(f"slider {self.name!r} needs at least one value")
+        default = values[len(values) // 2] if self.default is None else self.default
+        if default not in values:
+            raise ValueError(f"default {default!r} of slider {self.name!r} is not one of its values")
         object.__setattr__(self, "values", values)
         object.__setattr__(self, "label", self.label or self.name)
-        default = values[len(values) // 2] if self.default is None else self.default
-        matches = [i for i, v in enumerate(values) if v == default]
-        if not matches:
-            raise ValueError(f"default {default!r} of slider {self.name!r} is not one of its values")
-        object.__setattr__(self, "_index", matches[0])
+        object.__setattr__(self, "default", default)
 
     @property
     def start(self):
         """Index of the default value."""
-        return self._index
+        return self.values.index(self.default)
 
     def readout(self, value):
         """The text shown for ``value``."""

@@ -171,9 +171,14 @@ def _rounded(mantissa, exponent, digits):
 _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def superscript(n):
+    """An integer as Unicode superscript digits, e.g. ``superscript(19) == "¹⁹"``."""
+    return str(int(n)).translate(_SUPERSCRIPTS)
+
+
 def power_text(mantissa, exponent, digits=3):
     """``mantissa × 10^exponent`` as plain Unicode text, e.g. ``"3.17 × 10¹⁹"``; ``"10¹⁹"`` when mantissa is 1."""
-    power = "10" + str(int(exponent)).translate(_SUPERSCRIPTS)
+    power = "10" + superscript(exponent)
     if mantissa == 1:
         return power
     return f"{mantissa:.{digits - 1}f} × {power}"

@@ -20,6 +20,7 @@ from nblib.search import (
     scientific,
     scientific_log10,
     seconds_to_try,
+    superscript,
 )
 
 
@@ -329,3 +330,8 @@ def test_best_loss_by_dimension_bad_input():
         best_loss_by_dimension([1, 0], n_guesses=10)
     with pytest.raises(TypeError):
         best_loss_by_dimension([1, 2.5], n_guesses=10)
+
+
+def test_superscript():
+    assert superscript(19) == "¹⁹"
+    assert superscript(-3) == "⁻³"
