@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
 MATHJAX := .vendor/mathjax/tex-chtml.js
+# Browser tests drive the distribution's Chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: book test lab serve clean
 
@@ -17,7 +19,7 @@ book: $(INSTALLED) $(MATHJAX)
 	@echo
 	@echo "The book is built. Open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(CHROMIUM)
 	$(BIN)/python -m pytest tests chapters --nbval-lax -n 2 --dist loadfile -q
 
 lab: $(INSTALLED)
@@ -32,6 +34,11 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# Chromium from the distribution's packages, installed when missing (as root, or say what to install).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else echo "Browser tests need Chromium: run 'sudo apt-get install chromium' (Debian) and try again." >&2; exit 1; fi
 
 # MathJax is served from the book itself, taken from the npm registry at build time.
 $(MATHJAX):
