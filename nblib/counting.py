@@ -1,6 +1,8 @@
 """Counting the parameters of a fully connected network."""
 
-from nblib.checks import as_count
+import numpy as np
+
+from nblib.checks import _describe, as_count
 
 
 def count_weights(sizes):
@@ -28,8 +30,15 @@ def count_params(sizes):
 
 
 def layer_widths(sizes):
-    """The layer sizes as a list of positive ints, checked (at least two layers)."""
-    widths = [as_count(size, "layer size") for size in sizes]
+    """The layer sizes as a list of positive ints, checked (at least two layers).
+
+    sizes: a list, tuple or 1-D array of integers >= 1, e.g. ``[784, 15, 10]``.
+    """
+    if isinstance(sizes, np.ndarray) and sizes.ndim == 1:
+        sizes = sizes.tolist()
+    if not isinstance(sizes, (list, tuple)):
+        raise TypeError(f"sizes must be a list of layer widths such as [784, 15, 10], got {_describe(sizes)}")
+    widths = [as_count(size, f"layer size sizes[{i}]") for i, size in enumerate(sizes)]
     if len(widths) < 2:
-        raise ValueError(f"sizes must list at least an input and an output layer, got {list(sizes)}")
+        raise ValueError(f"sizes must list at least an input and an output layer, got {widths}")
     return widths

@@ -15,7 +15,10 @@ Shapes: ``x, y: (n,)``; ``X: (n, d)``; ``W: (d + 1,)`` with the bias first.
 
 import numpy as np
 
-from nblib.checks import as_array, paired_vectors, same_length
+from nblib.checks import as_array, as_number, finite_result, paired_vectors, same_length
+
+#: Most residuals that :func:`mse_line` computes at once (grid points times examples).
+MAX_RESIDUALS = 2 * 10 ** 7
 
 
 def _xy(x, y):
@@ -40,14 +43,21 @@ def _design(X):
     return X
 
 
-def _mb(m, b):
-    """Slopes and intercepts as finite arrays that broadcast against each other."""
+def _mb(m, b, n):
+    """Slopes and intercepts as finite arrays that broadcast against each other.
+
+    n: the number of examples; the residuals of every (m, b) pair, ``n`` each,
+    must fit in memory.
+    """
     m = as_array(m, "m")
     b = as_array(b, "b")
     try:
-        np.broadcast_shapes(m.shape, b.shape)
+        shape = np.broadcast_shapes(m.shape, b.shape)
     except ValueError:
         raise ValueError(f"m and b must broadcast together, got shapes {m.shape} and {b.shape}") from None
+    if np.prod(shape, dtype=float) * n > MAX_RESIDUALS:
+        raise ValueError(f"m and b of shape {shape} with {n} examples would need more than "
+                         f"{MAX_RESIDUALS:,} residuals; use a coarser grid")
     return m, b
 
 
@@ -55,21 +65,23 @@ def _scalar_or_array(value):
     return float(value) if np.ndim(value) == 0 else value
 
 
+@finite_result("x, m", "b")
 def predict_line(x, m, b):
     """The line ``m * x + b`` at the points ``x`` (any shape); ``m`` and ``b`` are numbers."""
     x = as_array(x, "x")
-    m, b = _mb(m, b)
-    if m.ndim or b.ndim:
+    if np.ndim(m) or np.ndim(b):
         raise ValueError("predict_line takes a single slope m and intercept b; use mse_line for grids")
-    return m * x + b
+    return as_number(m, "m") * x + as_number(b, "b")
 
 
+@finite_result("x, y, m", "b")
 def residuals_line(x, y, m, b):
     """Residuals ``y - (m x + b)`` of one line, shape ``(n,)``."""
     x, y = _xy(x, y)
     return y - predict_line(x, m, b)
 
 
+@finite_result("x, y, m", "b")
 def mse_line(x, y, m, b):
     """Mean squared error ``J(m, b) = mean((y - m x - b)**2)`` of lines on the data ``(x, y)``.
 
@@ -79,11 +91,12 @@ def mse_line(x, y, m, b):
     residuals, ``(..., n)``, averaged over the last axis: no Python loop.
     """
     x, y = _xy(x, y)
-    m, b = _mb(m, b)
+    m, b = _mb(m, b, len(x))
     r = y - (m[..., None] * x + b[..., None])
     return _scalar_or_array(np.mean(r**2, axis=-1))
 
 
+@finite_result("x, y, m", "b")
 def mse_grad_line(x, y, m, b):
     """The analytic gradient of :func:`mse_line`: ``(dJ/dm, dJ/db)``.
 
@@ -96,7 +109,7 @@ def mse_grad_line(x, y, m, b):
     their broadcast shape (floats for scalar m and b).
     """
     x, y = _xy(x, y)
-    m, b = _mb(m, b)
+    m, b = _mb(m, b, len(x))
     r = y - (m[..., None] * x + b[..., None])
     dm = -2.0 * np.mean(x * r, axis=-1)
     db = -2.0 * np.mean(r, axis=-1)
@@ -122,6 +135,7 @@ def _weights(W, d):
     return W
 
 
+@finite_result("X", "W")
 def predict(X, W):
     """The linear model ``f(x) = b + W^T x`` for every row of ``X``.
 
@@ -133,6 +147,7 @@ def predict(X, W):
     return add_bias_column(X) @ W
 
 
+@finite_result("X, y", "W")
 def mse_weights(X, y, W):
     """Mean squared error ``mean((y - predict(X, W))**2)`` of the linear model."""
     X, y = _Xy(X, y)
@@ -141,6 +156,7 @@ def mse_weights(X, y, W):
     return float(np.mean(r**2))
 
 
+@finite_result("X, y", "W")
 def mse_grad_weights(X, y, W):
     """Analytic gradient of :func:`mse_weights` with respect to ``W``, shape ``(d + 1,)``.
 
@@ -157,6 +173,7 @@ def mse_grad_weights(X, y, W):
     return -2.0 / len(y) * (X1.T @ r)
 
 
+@finite_result("X", "y")
 def ols(X, y):
     """Ordinary least squares: the weights ``W`` that minimise the MSE, in closed form.
 
@@ -175,6 +192,7 @@ def ols(X, y):
     return W
 
 
+@finite_result("x", "y")
 def ols_line(x, y):
     """The least-squares line through ``(x, y)``: returns ``(m, b)`` as floats.
 

@@ -24,7 +24,7 @@ loss                        J(y, y_hat)                          dJ / d y_hat_i
 
 import numpy as np
 
-from nblib.checks import as_number, paired_vectors
+from nblib.checks import as_number, finite_result, paired_vectors
 
 #: Probabilities are clipped to ``[EPS, 1 - EPS]`` before taking logarithms.
 EPS = 1e-12
@@ -35,6 +35,7 @@ def _pair(y, y_hat):
     return paired_vectors(y=y, y_hat=y_hat)
 
 
+@finite_result("y", "y_hat")
 def mean_error(y, y_hat):
     """Mean of the residuals ``y - y_hat``.
 
@@ -45,18 +46,21 @@ def mean_error(y, y_hat):
     return float(np.mean(y - y_hat))
 
 
+@finite_result("y", "y_hat")
 def mean_error_grad(y, y_hat):
     """Gradient of :func:`mean_error` with respect to ``y_hat``: ``-1 / n`` everywhere."""
     y, y_hat = _pair(y, y_hat)
     return np.full_like(y_hat, -1.0 / len(y_hat))
 
 
+@finite_result("y", "y_hat")
 def mean_absolute_error(y, y_hat):
     """Mean of ``|y - y_hat|`` (MAE)."""
     y, y_hat = _pair(y, y_hat)
     return float(np.mean(np.abs(y - y_hat)))
 
 
+@finite_result("y", "y_hat")
 def mean_absolute_error_grad(y, y_hat):
     """Gradient of :func:`mean_absolute_error` with respect to ``y_hat``.
 
@@ -67,12 +71,14 @@ def mean_absolute_error_grad(y, y_hat):
     return np.sign(y_hat - y) / len(y_hat)
 
 
+@finite_result("y", "y_hat")
 def mean_squared_error(y, y_hat):
     """Mean of ``(y - y_hat)**2`` (MSE)."""
     y, y_hat = _pair(y, y_hat)
     return float(np.mean((y - y_hat) ** 2))
 
 
+@finite_result("y", "y_hat")
 def mean_squared_error_grad(y, y_hat):
     """Gradient of :func:`mean_squared_error` with respect to ``y_hat``: ``2 (y_hat - y) / n``."""
     y, y_hat = _pair(y, y_hat)
@@ -87,6 +93,7 @@ def _probabilities(y, p, eps):
         raise ValueError("y must hold targets in [0, 1] for the cross-entropy")
     if np.any((p < 0) | (p > 1)):
         raise ValueError("y_hat must hold probabilities in [0, 1] for the cross-entropy")
+    eps = max(eps, float(np.finfo(p.dtype).eps))  # in float32, 1 - 1e-12 would round to 1
     return y, np.clip(p, eps, 1.0 - eps)
 
 
@@ -96,7 +103,9 @@ def binary_cross_entropy(y, y_hat, eps=EPS):
     ``-mean(y * log(p) + (1 - y) * log(1 - p))`` with ``p = clip(y_hat, eps, 1 - eps)``.
     A prediction of exactly 0 for a positive example would cost ``-log(0) = inf``;
     the clipping caps the cost of one example at ``-log(eps)`` (about 27.6 for the
-    default ``eps = 1e-12``) so the loss stays finite.
+    default ``eps = 1e-12``) so the loss stays finite. For float32 predictions
+    eps is at least float32's own epsilon (about 1.2e-7), below which
+    ``1 - eps`` would round back to 1.
     """
     y, p = _probabilities(y, y_hat, eps)
     return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log1p(-p)))

@@ -18,13 +18,16 @@ pre-activations ``z`` need not be kept.
 
 import numpy as np
 
-from nblib.activations import ACTIVATIONS, log_softmax
-from nblib.checks import as_array, as_number, one_of
-from nblib.counting import count_params
+from nblib.activations import ACTIVATIONS, _log_softmax
+from nblib.checks import as_array, as_count, as_flag, as_name, as_number, as_seed
+from nblib.counting import count_params, layer_widths
 
 __all__ = ["MLP", "LOSSES", "count_params"]
 
 LOSSES = ("mse", "cross_entropy")
+
+#: Most parameters a network may have (400 MB of float64 weights).
+MAX_PARAMS = 5 * 10 ** 7
 
 
 class MLP:
@@ -37,6 +40,10 @@ class MLP:
     dtype: floating dtype of the parameters, gradients and outputs (inputs are
         converted to it).
     dropout: probability ``p`` of dropping a hidden neuron during training.
+
+    A network of more than ``MAX_PARAMS`` parameters is refused. A network whose
+    weights have diverged computes infinite or NaN outputs and losses, without
+    numpy warnings.
 
     Initial weights (biases start at 0), every layer by the rule for the hidden
     activation:
@@ -53,14 +60,15 @@ class MLP:
     """
 
     def __init__(self, sizes, activation="relu", seed=0, dtype=np.float64, dropout=0.0):
-        self.n_params = count_params(sizes)
-        self.sizes = [int(size) for size in sizes]
-        self.activation = ACTIVATIONS[one_of(activation, "activation", tuple(ACTIVATIONS))]
-        self.dtype = np.dtype(dtype)
-        if not np.issubdtype(self.dtype, np.floating):
-            raise TypeError(f"dtype must be a floating type such as numpy.float32, got {self.dtype}")
+        self.sizes = layer_widths(sizes)
+        self.n_params = count_params(self.sizes)
+        if self.n_params > MAX_PARAMS:
+            raise ValueError(f"sizes {self.sizes} give {self.n_params:,} parameters, more than the "
+                             f"{MAX_PARAMS:,} a network here may have")
+        self.activation = ACTIVATIONS[as_name(activation, "activation", tuple(ACTIVATIONS))]
+        self.dtype = _float_dtype(dtype)
         self.dropout = as_number(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
-        self.rng = np.random.default_rng(seed)
+        self.rng = np.random.default_rng(as_seed(seed))
         self.params = self._initial_params()
         self.masks = None
         self._workspaces = {}
@@ -87,7 +95,9 @@ class MLP:
         train: if True, apply dropout (when ``dropout > 0``) with fresh masks.
         """
         X = self._check_inputs(X)
-        return self._forward(X, train, masks=None)[0][-1].copy()
+        train = as_flag(train, "train")
+        with _quiet():
+            return self._forward(X, train, masks=None)[0][-1].copy()
 
     def _forward(self, X, train, masks):
         """Forward pass that keeps what backpropagation needs.
@@ -156,7 +166,8 @@ class MLP:
         if masks is not None:
             masks = self._check_masks(masks, len(X))
         grads = [np.empty_like(p) for p in self.params]
-        return self._loss_and_grads(X, y, loss, l2, l1, grads, masks), grads
+        with _quiet():
+            return self._loss_and_grads(X, y, loss, l2, l1, grads, masks), grads
 
     def _loss_and_grads(self, X, y, loss, l2, l1, grads, masks=None):
         """Backpropagation: write the gradients into ``grads``, return the loss J.
@@ -198,8 +209,9 @@ class MLP:
         Same arguments and penalties as ``loss_and_grads``.
         """
         X, y, loss, l2, l1 = self._check_call(X, y, loss, l2, l1)
-        out = self._forward(X, train=False, masks=None)[0][-1]
-        return _output_loss(out, y, loss, np.empty_like(out)) + self._penalty(l2, l1)
+        with _quiet():
+            out = self._forward(X, train=False, masks=None)[0][-1]
+            return _output_loss(out, y, loss, np.empty_like(out)) + self._penalty(l2, l1)
 
     def evaluate(self, X, y, loss="cross_entropy"):
         """``(J, accuracy)`` from one forward pass in evaluation mode, without penalties.
@@ -207,12 +219,13 @@ class MLP:
         accuracy is the fraction of correct predictions for ``"cross_entropy"``,
         None for ``"mse"``.
         """
-        loss = one_of(loss, "loss", LOSSES)
+        loss = as_name(loss, "loss", LOSSES)
         X = self._check_inputs(X)
         y = self._check_targets(y, len(X), loss)
-        out = self._forward(X, train=False, masks=None)[0][-1]
-        accuracy = float(np.mean(out.argmax(axis=1) == y)) if loss == "cross_entropy" else None
-        return _output_loss(out, y, loss, np.empty_like(out)), accuracy
+        with _quiet():
+            out = self._forward(X, train=False, masks=None)[0][-1]
+            accuracy = float(np.mean(out.argmax(axis=1) == y)) if loss == "cross_entropy" else None
+            return _output_loss(out, y, loss, np.empty_like(out)), accuracy
 
     # ---------------------------------------------------------------- helpers
     def predict(self, X):
@@ -221,6 +234,7 @@ class MLP:
 
     def accuracy(self, X, y):
         """Fraction of examples whose predicted class equals the label ``y``."""
+        X = self._check_inputs(X)
         y = self._check_targets(y, len(X), "cross_entropy")
         return float(np.mean(self.predict(X) == y))
 
@@ -230,32 +244,34 @@ class MLP:
 
     def set_params(self, params):
         """Copy ``params`` (same shapes as ``self.params``) into the network, in place."""
-        params = list(params)
+        if not isinstance(params, (list, tuple)):
+            raise TypeError(f"params must be a list of arrays like net.params, got {type(params).__name__}")
         if len(params) != len(self.params):
-            raise ValueError(f"expected {len(self.params)} arrays, got {len(params)}")
-        for i, (old, new) in enumerate(zip(self.params, params)):
-            new = np.asarray(new)
+            raise ValueError(f"params must hold {len(self.params)} arrays, got {len(params)}")
+        checked = [as_array(new, f"params[{i}]", dtype=self.dtype) for i, new in enumerate(params)]
+        for i, (old, new) in enumerate(zip(self.params, checked)):
             if new.shape != old.shape:
                 raise ValueError(f"params[{i}] must have shape {old.shape}, got {new.shape}")
-            np.copyto(old, new, casting="same_kind")
+        for old, new in zip(self.params, checked):
+            np.copyto(old, new)
 
     # ----------------------------------------------------------------- checks
     def _check_call(self, X, y, loss, l2, l1):
         """Validate the arguments shared by ``loss_and_grads`` and ``loss``."""
-        loss = one_of(loss, "loss", LOSSES)
+        loss = as_name(loss, "loss", LOSSES)
         X = self._check_inputs(X)
         y = self._check_targets(y, len(X), loss)
         return X, y, loss, as_number(l2, "l2", low=0.0), as_number(l1, "l1", low=0.0)
 
     def _check_inputs(self, X):
-        X = as_array(X, "X", ndim=2).astype(self.dtype, copy=False)
+        X = as_array(X, "X", ndim=2, dtype=self.dtype)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have {self.sizes[0]} columns (one per input), got shape {X.shape}")
         return X
 
     def _check_targets(self, y, n, loss):
         if loss == "mse":
-            y = as_array(y, "y", ndim=(1, 2)).astype(self.dtype, copy=False)
+            y = as_array(y, "y", ndim=(1, 2), dtype=self.dtype)
             if y.ndim == 1 and self.sizes[-1] == 1:
                 y = y[:, None]
             if y.shape != (n, self.sizes[-1]):
@@ -265,11 +281,14 @@ class MLP:
 
     def _check_masks(self, masks, n):
         widths = self.sizes[1:-1]
+        if not isinstance(masks, (list, tuple)):
+            raise TypeError(f"masks must be a list of arrays, one per hidden layer, or None; "
+                            f"got {type(masks).__name__}")
         if len(masks) != len(widths):
             raise ValueError(f"expected {len(widths)} dropout masks (one per hidden layer), got {len(masks)}")
         checked = []
         for mask, width in zip(masks, widths):
-            mask = as_array(mask, "mask", ndim=2).astype(self.dtype, copy=False)
+            mask = as_array(mask, "mask", ndim=2, dtype=self.dtype)
             if mask.shape != (n, width):
                 raise ValueError(f"each dropout mask must have shape {(n, width)}, got {mask.shape}")
             checked.append(mask)
@@ -277,18 +296,39 @@ class MLP:
 
 
 def check_labels(y, n, k):
-    """Return ``y`` as an int array ``(n,)`` of class labels in ``0..k-1``, or raise."""
-    y = np.asarray(y)
-    if y.dtype == bool or not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
-        raise TypeError(f"y must hold integer class labels, got dtype {y.dtype}")
+    """Return ``y`` as an int array ``(n,)`` of class labels in ``0..k-1``, or raise.
+
+    n: the number of examples; k: the number of classes (both counts >= 1).
+    Floats are accepted when they are whole numbers (``1.0``); bools and strings are not.
+    """
+    n, k = as_count(n, "n"), as_count(k, "k")
+    try:
+        y = as_array(y, "y", ndim=1)
+    except TypeError as error:
+        raise TypeError(f"y must hold integer class labels; {error}") from None
     if y.shape != (n,):
         raise ValueError(f"y must have shape ({n},) (one class label per example), got {y.shape}")
-    if np.issubdtype(y.dtype, np.floating):
-        if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
-            raise ValueError("y must hold integer class labels, got non-integer values")
+    if np.any(y != np.round(y)):
+        raise ValueError("y must hold integer class labels, got non-integer values")
     if y.min() < 0 or y.max() >= k:
-        raise ValueError(f"class labels must lie in 0..{k - 1}, got values from {y.min()} to {y.max()}")
-    return y.astype(np.intp, copy=False)
+        raise ValueError(f"class labels must lie in 0..{k - 1}, got values from {y.min():g} to {y.max():g}")
+    return y.astype(np.intp)
+
+
+def _float_dtype(dtype):
+    """``dtype`` as a numpy floating dtype, or a clear error."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be a floating type such as numpy.float32, got {dtype!r}") from None
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"dtype must be a floating type such as numpy.float32, got {dtype}")
+    return dtype
+
+
+def _quiet():
+    """Silence overflow warnings: a diverged network's inf and NaN are its honest answer."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 def _output_loss(out, y, loss, delta):
@@ -299,7 +339,7 @@ def _output_loss(out, y, loss, delta):
         J = np.vdot(residual, residual) / residual.size
         residual *= 2 / residual.size
         return J
-    log_p = log_softmax(out)
+    log_p = _log_softmax(out)
     rows = np.arange(n)
     J = -log_p[rows, y].sum() / n
     np.exp(log_p, out=delta)

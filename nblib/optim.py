@@ -12,11 +12,12 @@ that a chapter can print or plot. ``lr`` may be changed between steps, which is
 how a schedule acts.
 """
 
+import inspect
 import math
 
 import numpy as np
 
-from nblib.checks import as_number, one_of
+from nblib.checks import _describe, as_array, as_name, as_number
 
 __all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "AdaDelta", "RMSprop", "Adam",
            "OPTIMIZERS", "make"]
@@ -56,13 +57,18 @@ class Optimizer:
         self._lr = as_number(value, "learning rate", low=0.0)
 
     def step(self, params, grads):
-        """Update every array of ``params`` in place using ``grads`` (same shapes)."""
-        if len(params) != len(grads):
-            raise ValueError(f"got {len(params)} parameter arrays but {len(grads)} gradients")
-        for i, (w, g) in enumerate(zip(params, grads)):
-            if np.shape(w) != np.shape(g):
-                raise ValueError(f"params[{i}] has shape {np.shape(w)} but grads[{i}] has shape {np.shape(g)}")
-        shapes = [np.shape(w) for w in params]
+        """Update every array of ``params`` in place using ``grads`` (same shapes).
+
+        params: a list of float numpy arrays, e.g. ``[w]`` or ``net.params``; they
+            are changed in place, so a bare array, a list of numbers or a float is
+            refused (wrap one array as ``[w]``).
+        grads: a list of arrays of the same shapes, one gradient per parameter array.
+
+        An update that overflows leaves infinite or NaN parameters (a diverged
+        run), without numpy warnings.
+        """
+        grads = _checked_step(params, grads)
+        shapes = [w.shape for w in params]
         if not self.state:
             self.state = self._initial_state(params)
             self._shapes = shapes
@@ -70,7 +76,8 @@ class Optimizer:
             raise ValueError(f"params changed shape since the first step (from {self._shapes} to {shapes}); "
                              "call reset() or use a new optimizer")
         self.state["t"] += 1
-        self._update(params, grads)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._update(params, grads)
 
     def reset(self):
         """Forget the state (buffers and step count)."""
@@ -91,6 +98,28 @@ class Optimizer:
     def hyperparameters(self):
         """The settings as a dict, e.g. ``{"lr": 0.1, "beta": 0.9}``."""
         return {name: getattr(self, name) for name in ("lr",) + self.settings}
+
+
+def _checked_step(params, grads):
+    """Check the arguments of ``step``; return the gradients as a list of arrays."""
+    for name, arrays in (("params", params), ("grads", grads)):
+        if not isinstance(arrays, (list, tuple)):
+            raise TypeError(f"{name} must be a list of numpy arrays, e.g. [w] or net.params "
+                            f"(params are updated in place), got {_describe(arrays)}")
+    if len(params) != len(grads):
+        raise ValueError(f"got {len(params)} parameter arrays but {len(grads)} gradients")
+    checked = []
+    for i, (w, g) in enumerate(zip(params, grads)):
+        if not isinstance(w, np.ndarray) or not np.issubdtype(w.dtype, np.floating):
+            raise TypeError(f"params[{i}] must be a float numpy array, which step updates in place; "
+                            f"got {_describe(w)}")
+        if not w.flags.writeable:
+            raise ValueError(f"params[{i}] must be writeable: step updates it in place")
+        g = as_array(g, f"grads[{i}]", allow_empty=True, finite=False)
+        if g.shape != w.shape:
+            raise ValueError(f"params[{i}] has shape {w.shape} but grads[{i}] has shape {g.shape}")
+        checked.append(g)
+    return checked
 
 
 class SGD(Optimizer):
@@ -300,4 +329,9 @@ OPTIMIZERS = {
 
 def make(name, **hyperparameters):
     """Build an optimizer by name, e.g. ``make("adam", lr=0.01)``."""
-    return OPTIMIZERS[one_of(name, "optimizer", tuple(OPTIMIZERS))](**hyperparameters)
+    cls = OPTIMIZERS[as_name(name, "optimizer", tuple(OPTIMIZERS))]
+    known = inspect.signature(cls).parameters
+    unknown = [key for key in hyperparameters if key not in known]
+    if unknown:
+        raise TypeError(f"Unknown hyperparameter {unknown[0]!r} for {name}; expected {', '.join(known)}")
+    return cls(**hyperparameters)

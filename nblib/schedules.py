@@ -1,6 +1,7 @@
 """Learning-rate schedules: plain functions from the epoch (counted from 0) to the rate.
 
-Each factory checks its arguments and returns a callable ``schedule(epoch) -> lr``;
+Each factory checks its arguments and returns a callable ``schedule(epoch) -> lr``
+for epochs from 0 to ``MAX_EPOCH``;
 ``fit`` sets ``optimizer.lr = schedule(epoch)`` at the start of every epoch.
 
 >>> schedule = step_decay(0.1, drop=0.5, every=10)
@@ -15,8 +16,12 @@ from nblib.checks import as_count, as_number
 __all__ = ["constant", "step_decay", "exponential_decay", "cosine", "cosine_with_restarts"]
 
 
+#: The largest epoch a schedule answers for.
+MAX_EPOCH = 10 ** 9
+
+
 def _epoch(epoch):
-    return as_count(epoch, "epoch", minimum=0)
+    return as_count(epoch, "epoch", minimum=0, maximum=MAX_EPOCH)
 
 
 def _rates(lr, lr_min):
@@ -40,7 +45,7 @@ def step_decay(lr, drop=0.5, every=10):
     ``lr * drop ** floor(epoch / every)``."""
     lr = as_number(lr, "learning rate", low=0.0)
     drop = as_number(drop, "drop", low=0.0, high=1.0, low_inclusive=False)
-    every = as_count(every, "every")
+    every = as_count(every, "every", maximum=MAX_EPOCH)
 
     def schedule(epoch):
         return lr * drop ** (_epoch(epoch) // every)
@@ -70,7 +75,7 @@ def cosine(lr, total, lr_min=0.0):
     ``lr_min + (lr - lr_min) * (1 + cos(pi * epoch / total)) / 2`` for ``epoch <= total``.
     """
     lr, lr_min = _rates(lr, lr_min)
-    total = as_count(total, "total")
+    total = as_count(total, "total", maximum=MAX_EPOCH)
 
     def schedule(epoch):
         return _half_cosine(lr, lr_min, min(_epoch(epoch), total) / total)
@@ -86,12 +91,14 @@ def cosine_with_restarts(lr, period, mult=1, lr_min=0.0):
     ``lr_min + (lr - lr_min) * (1 + cos(pi * T_cur / T_i)) / 2``.
     """
     lr, lr_min = _rates(lr, lr_min)
-    period = as_count(period, "period")
-    mult = as_count(mult, "mult")
+    period = as_count(period, "period", maximum=MAX_EPOCH)
+    mult = as_count(mult, "mult", maximum=MAX_EPOCH)
 
     def schedule(epoch):
         t_cur, t_i = _epoch(epoch), period
-        while t_cur >= t_i:
+        if mult == 1:
+            t_cur %= period
+        while t_cur >= t_i:  # with mult >= 2 the cycles double at least: a few dozen turns at most
             t_cur -= t_i
             t_i *= mult
         return _half_cosine(lr, lr_min, t_cur / t_i)

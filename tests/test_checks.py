@@ -34,7 +34,7 @@ def test_as_array_checks_dimensions():
 
 
 def test_as_array_rejects_strings():
-    with pytest.raises(TypeError, match="x must contain numbers"):
+    with pytest.raises(TypeError, match="x must be an array of real numbers"):
         checks.as_array(["a", "b"], "x")
 
 
