@@ -1,0 +1,100 @@
+"""What a check shows: a verdict with a message, an answer shown on request, and the web form."""
+
+import hashlib
+import html
+import itertools
+import json
+
+_KINDS = {True: "correct", False: "wrong", None: "unanswered"}
+#: The verdict's first words, by kind (the web book's self-check shows the same).
+MARKS = {"correct": "✔ Correct.", "wrong": "✘ Not yet.", "unanswered": "… No answer yet."}
+_MARKS = {verdict: MARKS[kind] for verdict, kind in _KINDS.items()}
+_serial = itertools.count(1)
+
+
+class Feedback:
+    """The result of a check.
+
+    correct: True (right), False (not yet) or None (no answer yet).
+    message: the hint, praise or reminder, as plain text.
+    selfcheck: for an unanswered numeric or choice exercise in the web book build,
+        the check's data (a dict); the HTML then carries a kernel-free form.
+    """
+
+    def __init__(self, correct, message, selfcheck=None):
+        if correct not in (True, False, None) or not isinstance(correct, (bool, type(None))):
+            raise ValueError(f"Feedback's correct must be True, False or None, got {correct!r}")
+        if not isinstance(message, str):
+            raise TypeError(f"Feedback's message must be a string, got {type(message).__name__}")
+        if selfcheck is not None and not isinstance(selfcheck, dict):
+            raise TypeError(f"Feedback's selfcheck must be a dict or None, got {type(selfcheck).__name__}")
+        self.correct = correct
+        self.message = message
+        self._selfcheck = selfcheck
+
+    @property
+    def text(self):
+        """The verdict and the message, e.g. "Not yet. Square the residuals."."""
+        return f"{_MARKS[self.correct][2:]} {self.message}".strip()
+
+    def __bool__(self):
+        return self.correct is True
+
+    def __repr__(self):
+        return self.text
+
+    def _repr_html_(self):
+        verdict = (f'<div class="nblib-feedback nblib-feedback-{_KINDS[self.correct]}" role="status">'
+                   f"<strong>{_MARKS[self.correct]}</strong> {html.escape(self.message)}</div>")
+        return verdict if self._selfcheck is None else verdict + _form(self._selfcheck)
+
+
+class Reveal:
+    """The answer of an exercise, shown only when a learner asks for it (``check.reveal()``)."""
+
+    def __init__(self, answer, why="", code=""):
+        self.answer = answer
+        self.why = why
+        self.code = code
+
+    def __repr__(self):
+        return "\n".join(part for part in (f"The answer: {self.answer}", self.why, self.code) if part)
+
+    def _repr_html_(self):
+        why = f" {html.escape(self.why)}" if self.why else ""
+        code = f"<pre>{html.escape(self.code)}</pre>" if self.code else ""
+        return (f'<div class="nblib-feedback nblib-reveal"><strong>The answer:</strong> '
+                f"{html.escape(self.answer)}.{why}{code}</div>")
+
+
+def _form(spec):
+    """The web book's self-check: an input or radio buttons, a Check button and a live verdict.
+
+    ``book/assets/selfcheck.js`` finds each form by its class and reads ``spec``
+    from the JSON block inside it.
+    """
+    data = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
+    uid = f"selfcheck-{hashlib.sha1(data.encode()).hexdigest()[:8]}-{next(_serial)}"
+    return (
+        f'<form class="nblib-selfcheck" id="{uid}" autocomplete="off">'
+        f'<script type="application/json" class="nblib-selfcheck-spec">{data}</script>'
+        f'<p class="nblib-selfcheck-intro">Check your answer here, without running any code:</p>'
+        f"{_choice_inputs(uid, spec['choices']) if spec['kind'] == 'choice' else _text_input(uid)}"
+        f'<button type="submit" class="nblib-selfcheck-button">Check</button>'
+        f'<div class="nblib-selfcheck-verdict" aria-live="polite"></div>'
+        "</form>"
+    )
+
+
+def _text_input(uid):
+    return (f'<label for="{uid}-answer">Your answer</label> '
+            f'<input type="text" id="{uid}-answer" class="nblib-selfcheck-answer" spellcheck="false" '
+            f'placeholder="e.g. 0.25, 1.5e-3 or [1.2, 3.4]"> ')
+
+
+def _choice_inputs(uid, choices):
+    options = "".join(
+        f'<label class="nblib-selfcheck-choice"><input type="radio" name="{uid}-answer" '
+        f'value="{html.escape(choice, quote=True)}"> {html.escape(choice)}</label>'
+        for choice in choices)
+    return f'<fieldset class="nblib-selfcheck-choices"><legend>Your answer</legend>{options}</fieldset>'

@@ -1,0 +1,187 @@
+"""FunctionCheck: a function the learner wrote, against a reference on a few inputs."""
+
+import contextlib
+import copy
+import inspect
+import signal
+import textwrap
+import threading
+
+import numpy as np
+
+from nblib.checks import as_callable
+from nblib.exercises._base import Check, pairs, tolerance
+from nblib.exercises._digits import close
+from nblib.exercises._feedback import Feedback, Reveal
+from nblib.exercises._messages import say, shape_words
+from nblib.exercises._reading import as_finite_array, describe, read_numbers
+
+#: Seconds a learner's function may run on one input before the check gives up on it.
+TIME_LIMIT = 5.0
+
+
+class FunctionCheck(Check):
+    """Checks a function the learner wrote against a reference on a few inputs.
+
+    reference: the correct function; it must return a finite number or array on every case.
+    cases: a non-empty list of argument tuples. Each call gets its own copies,
+        so a function that changes its input cannot spoil later cases.
+    hints: ``(condition, message)`` pairs; ``condition(f)`` is True for a learner's
+        function ``f`` with a recognisable mistake.
+    hint: the general hint when no condition holds.
+    praise: said when the function is right.
+    rtol, atol: outputs are right where ``|got - want| <= atol + rtol * |want|``.
+
+    A function that raises, returns None (no ``return``), returns text or runs
+    longer than ``TIME_LIMIT`` seconds gets feedback saying so, never a traceback.
+    """
+
+    def __init__(self, reference, cases, hints=(), hint="", praise="", rtol=1e-6, atol=1e-9):
+        super().__init__(hint, praise)
+        self.reference = as_callable(reference, "reference")
+        self.cases = _cases(cases)
+        self.rtol = tolerance(rtol, "rtol")
+        self.atol = tolerance(atol, "atol")
+        self.hints = [(as_callable(condition, f"hints[{k}]'s condition"), message)
+                      for k, (condition, message) in enumerate(pairs(hints, "hints"))]
+        self.expected = [self._reference_output(k) for k in range(len(self.cases))]
+
+    def reveal(self):
+        """The reference function's source (or its outputs), for a learner who asks for it."""
+        try:
+            code = textwrap.dedent(inspect.getsource(self.reference))
+        except (OSError, TypeError):
+            code = "\n".join(f"{_describe_args(args)} -> {_show(want)}"
+                             for args, want in zip(self.cases, self.expected))
+        return Reveal("a function that gives what this reference gives", "", code)
+
+    def _decide(self, answer):
+        if not callable(answer):
+            return Feedback(False, say("kind", want="a function", got=describe(answer)))
+        for args, want in zip(self.cases, self.expected):
+            outcome, value = _run(answer, args)
+            if outcome == "value" and value is Ellipsis and args is self.cases[0]:
+                return Feedback(None, "Your function still returns the placeholder ...: write its body, "
+                                      "then run the cell again.")
+            problem = self._problem(answer, outcome, value, want)
+            if problem is not None:
+                return Feedback(False, f"On input {_describe_args(args)} {problem}")
+        return Feedback(True, self.praise)
+
+    def _problem(self, answer, outcome, value, want):
+        """What is wrong with one call's result, or None if it matches ``want``."""
+        if outcome == "raised":
+            return f"your function raised {type(value).__name__}: {str(value)[:200]}"
+        if outcome == "slow":
+            return f"your function ran for more than {TIME_LIMIT:g} seconds: does a loop never end?"
+        if value is None:
+            return "your function returned None: it needs a return statement that gives the result."
+        got, problem = read_numbers(value, want.shape)
+        if problem in (say("nan"), say("inf")):
+            return (f"your function returned {describe(value)}, which is not a finite number: "
+                    "something overflowed, divided by zero or was undefined.")
+        if problem is not None:
+            return f"your function returned {describe(value)}, not {shape_words(want.shape)}."
+        if close(got, want, self.rtol, self.atol).all():
+            return None
+        return f"your function returned {_show(got)}. {self._hint_for(answer)}"
+
+    def _hint_for(self, answer):
+        for condition, message in self.hints:
+            outcome, holds = _run(condition, (answer,))
+            if outcome == "value" and _is_true(holds):
+                return message
+        return self.hint or "Compare it with the text above and try again."
+
+    def _reference_output(self, k):
+        outcome, value = _run(self.reference, self.cases[k], limit=None)
+        if outcome == "raised":
+            raise ValueError(f"reference raised {type(value).__name__}: {value} on cases[{k}]") from value
+        return as_finite_array(value, f"the reference's output on cases[{k}]")
+
+    def _wanted(self):
+        return "a function"
+
+
+def _cases(cases):
+    """``cases`` as a list of argument tuples, refusing an empty list."""
+    if isinstance(cases, (str, bytes)) or not hasattr(cases, "__iter__"):
+        raise TypeError(f"cases must be a list of argument tuples, got {describe(cases)}")
+    cases = list(cases)
+    if not cases:
+        raise ValueError("cases must hold at least one tuple of arguments, got an empty list")
+    for k, case in enumerate(cases):
+        if not isinstance(case, (tuple, list)):
+            raise TypeError(f"cases[{k}] must be a tuple of arguments, got {describe(case)}")
+    return [tuple(case) for case in cases]
+
+
+class _TooSlow(BaseException):
+    """Raised inside a learner's function when it runs out of time (not caught by ``except Exception``)."""
+
+
+def _run(function, args, limit="TIME_LIMIT"):
+    """Call ``function`` on copies of ``args``: ("value", result), ("raised", error) or ("slow", None).
+
+    limit: seconds allowed, None for no limit; by default ``TIME_LIMIT``.
+    """
+    try:
+        with _time_limit(TIME_LIMIT if limit == "TIME_LIMIT" else limit):
+            return "value", function(*copy.deepcopy(args))
+    except _TooSlow:
+        return "slow", None
+    except Exception as error:
+        return "raised", error
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Interrupt the block after ``seconds`` (main thread with no other alarm only; None: no limit)."""
+    usable = (seconds is not None and hasattr(signal, "SIGALRM")
+              and threading.current_thread() is threading.main_thread()
+              and signal.getitimer(signal.ITIMER_REAL)[0] == 0)
+    if not usable:
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _TooSlow
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _is_true(value):
+    try:
+        return bool(value)
+    except Exception:  # an array's truth value is ambiguous: not a match
+        return False
+
+
+def _show(values):
+    """A result for feedback: the numbers if there are few, else the shape."""
+    values = np.asarray(values)
+    if values.ndim == 0:
+        return f"{float(values):.6g}"
+    return np.array2string(values, precision=4) if values.size <= 8 else f"an array of shape {values.shape}"
+
+
+def _describe_args(args):
+    """Arguments as '(2, 10)' or '([1. 2.], [0. 1.])', short."""
+    parts = []
+    for arg in args:
+        if callable(arg):
+            parts.append(getattr(arg, "__name__", "a function"))
+        elif isinstance(arg, (int, float, np.ndarray, list, tuple)):
+            try:
+                parts.append(np.array2string(np.asarray(arg), precision=3, threshold=6))
+            except Exception:
+                parts.append(describe(arg))
+        else:
+            parts.append(describe(arg))
+    return "(" + ", ".join(parts) + ")"
