@@ -10,8 +10,12 @@ import numpy as np
 
 
 def close(answer, expected, rtol, atol):
-    """True where ``|answer - expected| <= atol + rtol * |expected|`` (arrays broadcast)."""
-    return np.abs(answer - expected) <= atol + rtol * np.abs(expected)
+    """True where ``|answer - expected| <= atol + rtol * |expected|`` (arrays broadcast).
+
+    A difference too large for a float (1e308 - -1e308) is infinite, hence not close.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.abs(np.subtract(answer, expected, dtype=float)) <= atol + rtol * np.abs(expected)
 
 
 def significant(x):
@@ -60,4 +64,4 @@ def agrees_to_digits_given(answer, expected, needed):
     n_digits, lead = significant(answer)
     if n_digits == 0 or n_digits >= needed:
         return False
-    return abs(answer - expected) <= 0.5 * unit(lead - n_digits + 1) * SLACK
+    return bool(close(answer, expected, 0.0, 0.5 * unit(lead - n_digits + 1) * SLACK))
