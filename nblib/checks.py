@@ -215,6 +215,19 @@ def as_flag(value, name):
     return bool(value)
 
 
+def as_float_dtype(value, name="dtype"):
+    """Return ``value`` as a numpy floating dtype (float16, float32, float64), or raise TypeError."""
+    if value is None or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a floating type such as numpy.float32, got {_describe(value)}")
+    try:
+        dtype = np.dtype(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a floating type such as numpy.float32, got {_describe(value)}") from None
+    if not np.issubdtype(dtype, np.floating):
+        raise TypeError(f"{name} must be a floating type such as numpy.float32, got {dtype}")
+    return dtype
+
+
 def as_text(value, name, allow_none=False):
     """Return ``value`` if it is a string (or None when allowed), else raise TypeError."""
     if value is None and allow_none:
@@ -309,7 +322,8 @@ def finite_result(*names):
                 result = function(*args, **kwargs)
             parts = result if isinstance(result, tuple) else (result,)
             if not all(np.all(np.isfinite(part)) for part in parts):
-                raise ValueError(f"{' and '.join(names)} are too large: {function.__name__} overflows "
+                raise ValueError(f"{' and '.join(names)} {'is' if len(names) == 1 else 'are'} too large: "
+                                 f"{function.__name__} overflows "
                                  f"the floating-point range with them")
             return result
         return checked

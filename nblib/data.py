@@ -2,7 +2,11 @@
 
 import numpy as np
 
-from nblib.checks import as_array, as_count, as_number, same_length
+from nblib.checks import as_array, as_count, as_flag, as_float_dtype, as_number, as_seed, same_length
+
+#: The most examples a generator makes, and the highest degree of ``noisy_polynomial``.
+MAX_EXAMPLES = 10 ** 7
+MAX_DEGREE = 50
 
 
 def seven_points():
@@ -38,9 +42,11 @@ def noisy_polynomial(n=11, degree=3, noise=0.15, seed=0, return_coef=False):
     also the true coefficients ``(degree + 1,)``, lowest power first, for
     ``numpy.polynomial.polynomial.polyval(x, coef)``.
     """
-    n = as_count(n, "n", minimum=2)
-    degree = as_count(degree, "degree", minimum=0)
+    n = as_count(n, "n", minimum=2, maximum=MAX_EXAMPLES)
+    degree = as_count(degree, "degree", minimum=0, maximum=MAX_DEGREE)
     noise = as_number(noise, "noise", low=0.0)
+    seed = as_seed(seed)
+    return_coef = as_flag(return_coef, "return_coef")
     coef = np.polynomial.chebyshev.cheb2poly([0.0] * degree + [1.0])
     x = np.linspace(-1.0, 1.0, n)
     y = np.polynomial.polynomial.polyval(x, coef) + np.random.default_rng(seed).normal(0.0, noise, n)
@@ -57,9 +63,9 @@ def two_moons(n=200, noise=0.1, seed=0):
     Returns ``(X, y)``: X float64 ``(n, 2)``, y int ``(n,)`` with values 0 and 1
     (n // 2 points of class 0, the rest class 1), in shuffled order.
     """
-    n = as_count(n, "n", minimum=2)
+    n = as_count(n, "n", minimum=2, maximum=MAX_EXAMPLES)
     noise = as_number(noise, "noise", low=0.0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(as_seed(seed))
     y = np.arange(n) >= n // 2
     angle = rng.uniform(0.0, np.pi, n)
     X = np.column_stack([np.cos(angle), np.sin(angle)])
@@ -79,12 +85,15 @@ def blobs(n=300, centers=3, std=0.6, seed=0):
     Returns ``(X, y)``: X float64 ``(n, d)``, y int ``(n,)`` with values 0..k-1,
     classes as equal in size as n allows, in shuffled order.
     """
-    n = as_count(n, "n")
+    n = as_count(n, "n", maximum=MAX_EXAMPLES)
     std = as_number(std, "std", low=0.0)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(as_seed(seed))
     if np.ndim(centers) == 0:
-        centers = rng.uniform(-4.0, 4.0, (as_count(centers, "centers"), 2))
+        centers = rng.uniform(-4.0, 4.0, (as_count(centers, "centers", maximum=n), 2))
     centers = as_array(centers, "centers", ndim=2)
+    if n * centers.shape[1] > MAX_EXAMPLES:
+        raise ValueError(f"n = {n} points of {centers.shape[1]} coordinates is too many "
+                         f"(at most {MAX_EXAMPLES:,} numbers)")
     y = np.arange(n) % len(centers)
     X = centers[y] + rng.normal(0.0, std, (n, centers.shape[1]))
     order = rng.permutation(n)
@@ -97,9 +106,11 @@ def digits(dtype=np.float64):
     Returns ``(X, y)``: X ``(1797, 64)`` of the given dtype, pixel intensities
     0..16 divided by 16 so they lie in [0, 1], one image per row (reshape a
     row to (8, 8) to draw it); y int ``(1797,)``, the digit 0..9.
+    dtype must be a floating type (integer pixels would all round to 0 or 1).
     """
     from sklearn.datasets import load_digits
 
+    dtype = as_float_dtype(dtype)
     bunch = load_digits()
     return (bunch.data / 16.0).astype(dtype), bunch.target.astype(int)
 
@@ -114,10 +125,15 @@ def train_val_test_split(X, y, val=0.15, test=0.15, seed=0, stratify=None):
 
     Returns six arrays: ``X_train, X_val, X_test, y_train, y_val, y_test``.
     """
-    X, y = np.asarray(X), np.asarray(y)
+    as_array(X, "X", ndim=(1, 2, 3, 4))
+    as_array(y, "y", ndim=(1, 2))
+    X, y = np.asarray(X), np.asarray(y)  # unconverted: integer labels stay integers
     same_length(X=X, y=y)
     val = as_number(val, "val", low=0.0, high=1.0)
     test = as_number(test, "test", low=0.0, high=1.0)
+    seed = as_seed(seed)
+    if stratify is not None:
+        stratify = as_flag(stratify, "stratify")
     if val + test >= 1:
         raise ValueError(f"val + test must be below 1 to leave a training set, got {val} + {test}")
     integer_labels = np.issubdtype(y.dtype, np.integer) and y.ndim == 1

@@ -18,9 +18,13 @@ teaching, and hopeless for training a network with thousands of weights
 
 import numpy as np
 
-from nblib.checks import as_array, as_number
+from nblib.checks import as_array, as_callable, as_number, finite_result
+
+#: The most entries of ``w`` that :func:`numerical_gradient` nudges (two calls of f each).
+MAX_ENTRIES = 10 ** 6
 
 
+@finite_result("the values f(w)", "eps")
 def numerical_gradient(f, w, eps=1e-6):
     """Centred finite-difference gradient of a scalar function ``f`` at ``w``.
 
@@ -28,24 +32,25 @@ def numerical_gradient(f, w, eps=1e-6):
     w: the point, a float array of any shape (it is copied, never modified).
     eps: the step, a positive number.
     Returns an array shaped like ``w``, entry i approximating ``dJ/dw_i``.
+    ``w`` may have at most ``MAX_ENTRIES`` entries; f must return finite numbers.
     """
-    if not callable(f):
-        raise TypeError(f"f must be a function, got {type(f).__name__}")
-    w = as_array(w, "w", dtype=np.float64).copy()
-    eps = as_number(eps, "eps", low=0.0, low_inclusive=False)
+    as_callable(f, "f", "a function of an array returning a number")
+    w = as_array(w, "w", dtype=np.float64, max_size=MAX_ENTRIES).copy()
+    eps = as_number(eps, "eps", low=0.0, high=1e100, low_inclusive=False)
     grad = np.empty_like(w)
     flat, grad_flat = w.reshape(-1), grad.reshape(-1)  # views into w and grad
     for i in range(flat.size):
         original = flat[i]
         flat[i] = original + eps
-        up = float(f(w))
+        up = as_number(f(w), "the value f(w) returned")
         flat[i] = original - eps
-        down = float(f(w))
+        down = as_number(f(w), "the value f(w) returned")
         flat[i] = original
         grad_flat[i] = (up - down) / (2.0 * eps)
     return grad
 
 
+@finite_result("a", "b")
 def relative_error(a, b):
     """Relative difference ``||a - b|| / (||a|| + ||b||)`` of two arrays of the same shape.
 

@@ -19,7 +19,7 @@ pre-activations ``z`` need not be kept.
 import numpy as np
 
 from nblib.activations import ACTIVATIONS, _log_softmax
-from nblib.checks import as_array, as_count, as_flag, as_name, as_number, as_seed
+from nblib.checks import as_array, as_count, as_flag, as_float_dtype, as_name, as_number, as_seed
 from nblib.counting import count_params, layer_widths
 
 __all__ = ["MLP", "LOSSES", "count_params"]
@@ -66,7 +66,7 @@ class MLP:
             raise ValueError(f"sizes {self.sizes} give {self.n_params:,} parameters, more than the "
                              f"{MAX_PARAMS:,} a network here may have")
         self.activation = ACTIVATIONS[as_name(activation, "activation", tuple(ACTIVATIONS))]
-        self.dtype = _float_dtype(dtype)
+        self.dtype = as_float_dtype(dtype)
         self.dropout = as_number(dropout, "dropout", low=0.0, high=1.0, high_inclusive=False)
         self.rng = np.random.default_rng(as_seed(seed))
         self.params = self._initial_params()
@@ -313,17 +313,6 @@ def check_labels(y, n, k):
     if y.min() < 0 or y.max() >= k:
         raise ValueError(f"class labels must lie in 0..{k - 1}, got values from {y.min():g} to {y.max():g}")
     return y.astype(np.intp)
-
-
-def _float_dtype(dtype):
-    """``dtype`` as a numpy floating dtype, or a clear error."""
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"dtype must be a floating type such as numpy.float32, got {dtype!r}") from None
-    if not np.issubdtype(dtype, np.floating):
-        raise TypeError(f"dtype must be a floating type such as numpy.float32, got {dtype}")
-    return dtype
 
 
 def _quiet():

@@ -21,13 +21,25 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nblib.checks import as_array, as_count, as_number
+from nblib.checks import (_describe, as_array, as_callable, as_count, as_number, as_seed,
+                          finite_result)
 
 #: Seconds in a Julian year (365.25 days).
 SECONDS_PER_YEAR = 365.25 * 24 * 3600
 
 #: Age of the universe in years (about 13.8 billion; Planck 2018 gives 13.79e9).
 AGE_OF_UNIVERSE_YEARS = 1.38e10
+
+#: Limits that keep a call short: parameters per guess, guesses per search, numbers
+#: drawn per batch of guesses, digits of an exact grid count, significant digits shown.
+MAX_PARAMS = 10 ** 5
+MAX_GUESSES = 10 ** 7
+MAX_BATCH_NUMBERS = 5 * 10 ** 7
+MAX_DIGITS = 10 ** 5
+MAX_SIGNIFICANT = 17
+
+#: Most multiplications :func:`best_loss_by_dimension` may do (a minute or so).
+MAX_SEARCH_WORK = 10 ** 11
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,12 @@ class SearchResult:
     loss: float
     best_index: int
     running_best: np.ndarray
+
+    def __post_init__(self):
+        as_array(self.params, "params", ndim=1)
+        as_number(self.loss, "loss")
+        as_count(self.best_index, "best_index", minimum=0)
+        as_array(self.running_best, "running_best", ndim=1)
 
 
 def random_search(loss, n_params, n_guesses, scale=1.0, seed=0, batch=4096):
@@ -62,15 +80,18 @@ def random_search(loss, n_params, n_guesses, scale=1.0, seed=0, batch=4096):
 
     The guesses depend only on ``seed`` and ``n_params``, not on ``batch``: the first
     ``t`` guesses of a longer search are exactly the guesses of a search of length ``t``.
-    Returns a :class:`SearchResult`.
+    At most ``MAX_PARAMS`` parameters and ``MAX_GUESSES`` guesses; one batch holds at
+    most ``MAX_BATCH_NUMBERS`` numbers. Returns a :class:`SearchResult`.
     """
-    if not callable(loss):
-        raise TypeError(f"loss must be a function of a (k, n_params) array, got {type(loss).__name__}")
-    n_params = as_count(n_params, "n_params")
-    n_guesses = as_count(n_guesses, "n_guesses")
-    scale = as_number(scale, "scale", low=0, low_inclusive=False)
-    seed = as_count(seed, "seed", minimum=0)
-    batch = as_count(batch, "batch")
+    as_callable(loss, "loss", "a function of a (k, n_params) array")
+    n_params = as_count(n_params, "n_params", maximum=MAX_PARAMS)
+    n_guesses = as_count(n_guesses, "n_guesses", maximum=MAX_GUESSES)
+    scale = as_number(scale, "scale", low=0, high=1e100, low_inclusive=False)
+    seed = as_seed(seed)
+    batch = as_count(batch, "batch", maximum=MAX_GUESSES)
+    if min(batch, n_guesses) * n_params > MAX_BATCH_NUMBERS:
+        raise ValueError(f"a batch of {min(batch, n_guesses):,} guesses of {n_params:,} parameters is more "
+                         f"than {MAX_BATCH_NUMBERS:,} numbers; lower batch")
 
     rng = np.random.default_rng(seed)
     losses = np.empty(n_guesses)
@@ -100,9 +121,14 @@ def _scores(values, k):
 def grid_guesses(n_dims, bins):
     """Number of points of a grid with ``bins`` values on each of ``n_dims`` axes: ``bins ** n_dims``.
 
-    Returns an exact Python ``int`` of any size, e.g. ``grid_guesses(11935, 10) == 10 ** 11935``.
+    Returns an exact Python ``int``, e.g. ``grid_guesses(11935, 10) == 10 ** 11935``, of up
+    to ``MAX_DIGITS`` digits (for larger grids count with logarithms: ``n_dims * log10(bins)``).
     """
-    return as_count(bins, "bins") ** as_count(n_dims, "n_dims")
+    bins, n_dims = as_count(bins, "bins"), as_count(n_dims, "n_dims")
+    if n_dims * math.log10(bins) > MAX_DIGITS:
+        raise ValueError(f"bins ** n_dims = {bins} ** {_describe(n_dims)} has more than {MAX_DIGITS:,} digits, "
+                         f"too many to compute exactly; its log10 is n_dims * log10(bins)")
+    return bins ** n_dims
 
 
 def seconds_to_try(n_guesses, rate=1e9):
@@ -114,9 +140,9 @@ def seconds_to_try(n_guesses, rate=1e9):
     """
     n_guesses = as_count(n_guesses, "n_guesses", minimum=0)
     rate = as_number(rate, "rate", low=0, low_inclusive=False)
+    log_seconds = log10_seconds_to_try(max(n_guesses, 1), rate)
     if n_guesses == 0:
         return 0.0
-    log_seconds = log10_seconds_to_try(n_guesses, rate)
     if log_seconds > math.log10(np.finfo(float).max) - 1e-12:
         return math.inf
     return n_guesses / rate
@@ -136,9 +162,9 @@ def scientific(n, digits=3):
     Returns ``(mantissa, exponent)`` with ``1 <= mantissa < 10`` rounded to
     ``digits`` significant digits and an exact int ``exponent``.
     """
-    digits = as_count(digits, "digits")
-    if isinstance(n, bool) or not isinstance(n, numbers.Real):
-        raise TypeError(f"n must be a positive number, got {type(n).__name__}")
+    digits = _digits(digits)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Real):
+        raise TypeError(f"n must be a positive number, got {_describe(n)}")
     if isinstance(n, numbers.Integral):
         n = int(n)
         if n <= 0:
@@ -156,9 +182,19 @@ def scientific(n, digits=3):
 def scientific_log10(log10_value, digits=3):
     """Like :func:`scientific` for the number ``10 ** log10_value``, which may be too large for a float."""
     log10_value = as_number(log10_value, "log10_value")
-    digits = as_count(digits, "digits")
+    digits = _digits(digits)
     exponent = math.floor(log10_value)
     return _rounded(10 ** (log10_value - exponent), exponent, digits)
+
+
+def _digits(digits):
+    """A number of significant digits: 1 to ``MAX_SIGNIFICANT`` (what a float holds)."""
+    return as_count(digits, "digits", maximum=MAX_SIGNIFICANT)
+
+
+def _exponent(n, name):
+    """A power of ten as an int, small enough to print (at most 18 digits)."""
+    return as_count(n, name, minimum=-10 ** 18, maximum=10 ** 18)
 
 
 def _rounded(mantissa, exponent, digits):
@@ -173,12 +209,14 @@ _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 def superscript(n):
     """An integer as Unicode superscript digits, e.g. ``superscript(19) == "¹⁹"``."""
-    return str(int(n)).translate(_SUPERSCRIPTS)
+    return str(_exponent(n, "n")).translate(_SUPERSCRIPTS)
 
 
 def power_text(mantissa, exponent, digits=3):
     """``mantissa × 10^exponent`` as plain Unicode text, e.g. ``"3.17 × 10¹⁹"``; ``"10¹⁹"`` when mantissa is 1."""
-    power = "10" + superscript(exponent)
+    mantissa = as_number(mantissa, "mantissa")
+    power = "10" + superscript(_exponent(exponent, "exponent"))
+    digits = _digits(digits)
     if mantissa == 1:
         return power
     return f"{mantissa:.{digits - 1}f} × {power}"
@@ -187,7 +225,8 @@ def power_text(mantissa, exponent, digits=3):
 def format_count(n, digits=3, exact_below=10 ** 15):
     """A count for people: ``"1,000"`` below ``exact_below``, else ``"1.00 × 10¹¹⁹³⁵"``-style text."""
     n = as_count(n, "n", minimum=0)
-    if n < exact_below:
+    digits = _digits(digits)
+    if n < as_count(exact_below, "exact_below", minimum=0, maximum=10 ** 100):
         return f"{n:,}"
     return power_text(*scientific(n, digits), digits=digits)
 
@@ -206,6 +245,7 @@ def format_duration(n_guesses, rate=1e9, digits=3):
     """
     n_guesses = as_count(n_guesses, "n_guesses")
     log_seconds = log10_seconds_to_try(n_guesses, rate)
+    digits = _digits(digits)
     for name, unit in _UNITS:
         if log_seconds >= math.log10(unit) - 1e-12 or name == "nanoseconds":
             break
@@ -245,6 +285,16 @@ class LinearTeacher:
     w_star: np.ndarray
     y: np.ndarray
 
+    def __post_init__(self):
+        X = as_array(self.X, "X", ndim=2)
+        w_star = as_array(self.w_star, "w_star", ndim=1)
+        y = as_array(self.y, "y", ndim=1)
+        if X.shape != (len(y), len(w_star)):
+            raise ValueError(f"X must have shape (len(y), len(w_star)) = {(len(y), len(w_star))}, got {X.shape}")
+        if not np.any(y):
+            raise ValueError("y must not be all zeros: the loss is normalised by the mean of y**2")
+
+    @finite_result("W")
     def __call__(self, W):
         W = as_array(W, "W", ndim=2)
         if W.shape[1] != self.w_star.size:
@@ -258,10 +308,10 @@ def linear_teacher(n_weights, n_examples=100, scale=1.0, seed=0):
 
     The same ``(n_weights, n_examples, scale, seed)`` always gives the same problem.
     """
-    n_weights = as_count(n_weights, "n_weights")
-    n_examples = as_count(n_examples, "n_examples")
-    scale = as_number(scale, "scale", low=0, low_inclusive=False)
-    seed = as_count(seed, "seed", minimum=0)
+    n_weights = as_count(n_weights, "n_weights", maximum=MAX_PARAMS)
+    n_examples = as_count(n_examples, "n_examples", maximum=MAX_BATCH_NUMBERS // n_weights)
+    scale = as_number(scale, "scale", low=0, high=1e100, low_inclusive=False)
+    seed = as_seed(seed)
     rng = np.random.default_rng([seed, n_weights])
     X = rng.standard_normal((n_examples, n_weights))
     w_star = rng.uniform(-scale, scale, size=n_weights)
@@ -280,11 +330,16 @@ def best_loss_by_dimension(dims, n_guesses, seeds=(0, 1, 2, 3, 4), n_examples=10
     teacher's weights. Returns the best losses, shape ``(len(seeds), len(dims))``;
     0 means the teacher was found, 1 is the loss of all-zero weights.
     """
-    dims = [as_count(d, "each d in dims") for d in dims]
-    seeds = [as_count(s, "each seed", minimum=0) for s in seeds]
+    dims = [as_count(d, "each d in dims", maximum=MAX_PARAMS) for d in _sequence(dims, "dims")]
+    seeds = [as_seed(s, "each seed in seeds") for s in _sequence(seeds, "seeds")]
     if not dims or not seeds:
         raise ValueError("dims and seeds must not be empty")
-    n_guesses = as_count(n_guesses, "n_guesses")
+    n_guesses = as_count(n_guesses, "n_guesses", maximum=MAX_GUESSES)
+    n_examples = as_count(n_examples, "n_examples", maximum=MAX_BATCH_NUMBERS // max(dims))
+    work = len(seeds) * sum(dims) * n_guesses * n_examples
+    if work > MAX_SEARCH_WORK:
+        raise ValueError(f"len(seeds) * sum(dims) * n_guesses * n_examples = {work:.3g} multiplications, "
+                         f"more than {MAX_SEARCH_WORK:.0e}; lower n_guesses or use fewer dims or seeds")
     best = np.empty((len(seeds), len(dims)))
     for a, seed in enumerate(seeds):
         for b, d in enumerate(dims):
@@ -292,3 +347,12 @@ def best_loss_by_dimension(dims, n_guesses, seeds=(0, 1, 2, 3, 4), n_examples=10
             search_seed = int(np.random.SeedSequence([seed, d, 1]).generate_state(1)[0])
             best[a, b] = random_search(teacher, d, n_guesses, seed=search_seed).loss
     return best
+
+
+def _sequence(values, name):
+    """``values`` as a list: a list, tuple or 1-D array, not a single number or a string."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return values.tolist()
+    if not isinstance(values, (list, tuple, range)):
+        raise TypeError(f"{name} must be a list of integers, got {_describe(values)}")
+    return list(values)

@@ -5,6 +5,12 @@ settings themselves; they style their axes with :func:`set_axes`.
 """
 
 import matplotlib as mpl
+import numpy as np
+
+from nblib.checks import _describe, as_axes, as_flag, as_number, as_text, one_of
+
+#: The axis scales :func:`set_axes` accepts.
+SCALES = ("linear", "log", "symlog", "logit")
 
 #: Colours used across the book, by role. Colour-blind safe (Okabe and Ito).
 COLORS = {
@@ -48,7 +54,20 @@ def use():
 
 def set_axes(ax, xlabel=None, ylabel=None, title=None, xlim=None, ylim=None,
              xscale=None, yscale=None, legend=False):
-    """Style one axes: labels, limits, scales and an optional legend. Returns ``ax``."""
+    """Style one axes: labels, limits, scales and an optional legend. Returns ``ax``.
+
+    xlabel, ylabel, title: text or None (leave as is). xlim, ylim: ``(low, high)``
+    or None. xscale, yscale: one of ``SCALES`` or None. legend: True to draw one.
+    """
+    as_axes(ax, allow_none=False)
+    for name, text in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
+        as_text(text, name, allow_none=True)
+    for name, limits in (("xlim", xlim), ("ylim", ylim)):
+        _limits(limits, name)
+    for name, scale in (("xscale", xscale), ("yscale", yscale)):
+        if scale is not None:
+            one_of(scale, name, SCALES)
+    legend = as_flag(legend, "legend")
     if xlabel is not None:
         ax.set_xlabel(xlabel)
     if ylabel is not None:
@@ -66,3 +85,14 @@ def set_axes(ax, xlabel=None, ylabel=None, title=None, xlim=None, ylim=None,
     if legend:
         ax.legend()
     return ax
+
+
+def _limits(limits, name):
+    """Check axis limits: None or a pair of finite numbers ``(low, high)`` (None keeps one side)."""
+    if limits is None:
+        return
+    if not isinstance(limits, (tuple, list, np.ndarray)) or len(limits) != 2:
+        raise TypeError(f"{name} must be a pair (low, high) or None, got {_describe(limits)}")
+    for value in limits:
+        if value is not None:
+            as_number(value, name)

@@ -13,8 +13,13 @@ from typing import List, Optional
 import numpy as np
 from tqdm.auto import tqdm
 
-from nblib.checks import as_count, as_number, one_of, same_length
+from nblib.checks import (_describe, as_array, as_callable, as_count, as_flag, as_mlp, as_name, as_number,
+                          as_optimizer, as_seed, as_text)
 from nblib.nn import LOSSES
+
+#: The most epochs ``fit`` runs, and the most examples ``kfold_indices`` splits.
+MAX_EPOCHS = 10 ** 6
+MAX_EXAMPLES = 10 ** 8
 
 __all__ = ["History", "fit", "kfold_indices", "cross_validate"]
 
@@ -42,6 +47,17 @@ class History:
     stopped_early: bool = False
     message: str = ""
 
+    def __post_init__(self):
+        for name in ("train_loss", "val_loss", "train_acc", "val_acc", "lr"):
+            value = getattr(self, name)
+            if not (isinstance(value, list) or (value is None and name not in ("train_loss", "lr"))):
+                raise TypeError(f"{name} must be a list of numbers{'' if name in ('train_loss', 'lr') else ' or None'}, "
+                                f"got {_describe(value)}")
+        if self.best_epoch is not None:
+            as_count(self.best_epoch, "best_epoch", minimum=0)
+        as_flag(self.stopped_early, "stopped_early")
+        as_text(self.message, "message")
+
 
 def fit(model, X, y, optimizer, epochs, batch_size=32, loss="cross_entropy", X_val=None, y_val=None,
         schedule=None, l2=0.0, l1=0.0, patience=None, seed=0, progress=True):
@@ -61,16 +77,22 @@ def fit(model, X, y, optimizer, epochs, batch_size=32, loss="cross_entropy", X_v
     A loss that becomes NaN or infinite ends the run (recorded, not raised).
     Returns a ``History``.
     """
-    loss = one_of(loss, "loss", LOSSES)
+    model = as_mlp(model)
+    optimizer = as_optimizer(optimizer)
+    loss = as_name(loss, "loss", LOSSES)
     X, y = _checked(model, X, y, loss)
     validating = X_val is not None or y_val is not None
     if validating:
         if X_val is None or y_val is None:
             raise ValueError("give both X_val and y_val, or neither")
         X_val, y_val = _checked(model, X_val, y_val, loss)
-    epochs = as_count(epochs, "epochs")
+    epochs = as_count(epochs, "epochs", maximum=MAX_EPOCHS)
     batch_size = as_count(batch_size, "batch_size")
     l2, l1 = as_number(l2, "l2", low=0.0), as_number(l1, "l1", low=0.0)
+    if schedule is not None:
+        as_callable(schedule, "schedule", "a function epoch -> learning rate, or None")
+    seed = as_seed(seed)
+    progress = as_flag(progress, "progress")
     if patience is not None:
         patience = as_count(patience, "patience")
         if not validating:
@@ -170,11 +192,11 @@ def kfold_indices(n, k, seed=0):
     ``val_idx`` and the other k - 1 folds form ``train_idx``. Every index is
     held out exactly once.
     """
-    n = as_count(n, "n")
+    n = as_count(n, "n", maximum=MAX_EXAMPLES)
     k = as_count(k, "k", minimum=2)
     if k > n:
         raise ValueError(f"Invalid k: {k} (cannot make more folds than the {n} examples)")
-    folds = np.array_split(np.random.default_rng(seed).permutation(n), k)
+    folds = np.array_split(np.random.default_rng(as_seed(seed)).permutation(n), k)
     return [(np.sort(np.concatenate(folds[:i] + folds[i + 1:])), np.sort(folds[i])) for i in range(k)]
 
 
@@ -190,9 +212,14 @@ def cross_validate(make_model, make_optimizer, X, y, k=5, seed=0, **fit_kwargs):
     Returns a dict of arrays of shape ``(k,)``: ``"val_loss"`` and, for
     classification, ``"val_acc"``, each the final model's score on its fold.
     """
-    X, y = np.asarray(X), np.asarray(y)
-    same_length(X=X, y=y)
-    loss = fit_kwargs.get("loss", "cross_entropy")
+    as_callable(make_model, "make_model", "a function of no arguments returning a new MLP")
+    as_callable(make_optimizer, "make_optimizer", "a function of no arguments returning a new optimizer")
+    X = as_array(X, "X", ndim=2)
+    y = _targets(y, len(X))
+    taken = {"model", "X", "y", "optimizer", "X_val", "y_val"} & set(fit_kwargs)
+    if taken:
+        raise TypeError(f"cross_validate sets {', '.join(sorted(taken))} itself; do not pass them")
+    loss = as_name(fit_kwargs.get("loss", "cross_entropy"), "loss", LOSSES)
     scores = {"val_loss": []}
     if loss == "cross_entropy":
         scores["val_acc"] = []
@@ -204,3 +231,11 @@ def cross_validate(make_model, make_optimizer, X, y, k=5, seed=0, **fit_kwargs):
         if "val_acc" in scores:
             scores["val_acc"].append(model.accuracy(X[val_idx], y[val_idx]))
     return {name: np.array(values) for name, values in scores.items()}
+
+
+def _targets(y, n):
+    """Targets for cross-validation: real numbers, one row per example (``fit`` checks the rest)."""
+    checked = as_array(y, "y", ndim=(1, 2))
+    if len(checked) != n:
+        raise ValueError(f"expected the same number of examples: X has {n}, y has {len(checked)}")
+    return np.asarray(y)

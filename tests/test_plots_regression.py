@@ -101,7 +101,7 @@ def test_loss_contour_unfilled_with_explicit_levels(ax):
 
 def test_loss_contour_rejects_bad_levels_and_shapes(ax):
     M, B, J = grid()
-    with pytest.raises(ValueError, match="positive and increasing"):
+    with pytest.raises(ValueError, match="positive, increasing"):
         regression.loss_contour(M, B, J, ax=ax, levels=[1, 0.5])
     with pytest.raises(ValueError, match="same shape"):
         regression.loss_contour(M, B, J[:-1], ax=ax)
@@ -120,7 +120,7 @@ def test_loss_surface_3d():
         z_low, z_high = ax3.get_zlim()
         assert z_low <= J.min() and z_high >= J.max()
         flat = fig.add_subplot(2, 2, 4)
-        with pytest.raises(ValueError, match="ax must be a 3-D axes"):
+        with pytest.raises(ValueError, match="ax must be 3-D axes"):
             regression.loss_surface_3d(M, B, J, ax=flat)
     finally:
         plt.close(fig)

@@ -7,7 +7,7 @@ A connection is a pair of neurons ``((layer, a), (layer + 1, b))``.
 
 from matplotlib.patches import Circle
 
-from nblib.checks import as_count
+from nblib.checks import _describe, as_axes, as_count, as_text
 from nblib.counting import layer_widths
 from nblib.theme import COLORS, set_axes
 
@@ -15,6 +15,10 @@ from nblib.theme import COLORS, set_axes
 LAYER_GAP = 3.0
 NEURON_GAP = 1.0
 RADIUS = 0.3
+
+#: The most neurons :func:`downstream` lists, and the most connections :func:`downstream_connections` lists.
+MAX_NEURONS = 10 ** 5
+MAX_CONNECTIONS = 10 ** 6
 
 
 def downstream(sizes, highlight):
@@ -28,6 +32,9 @@ def downstream(sizes, highlight):
     """
     widths = layer_widths(sizes)
     i, j = _connection(widths, highlight)
+    if sum(widths[2:]) > MAX_NEURONS:
+        raise ValueError(f"sizes {widths} have more than {MAX_NEURONS:,} neurons after the first hidden "
+                         f"layer, too many to list one by one")
     later = {(layer, n) for layer in range(2, len(widths)) for n in range(widths[layer])}
     return frozenset({(1, j)} | later)
 
@@ -40,6 +47,9 @@ def downstream_connections(sizes, highlight):
     """
     widths = layer_widths(sizes)
     i, j = _connection(widths, highlight)
+    if sum(a * b for a, b in zip(widths[1:-1], widths[2:])) > MAX_CONNECTIONS:
+        raise ValueError(f"sizes {widths} have more than {MAX_CONNECTIONS:,} connections after the first "
+                         f"hidden layer, too many to list one by one")
     changed = downstream(widths, (i, j))
     edges = {((layer, a), (layer + 1, b))
              for (layer, a) in changed if layer + 1 < len(widths)
@@ -68,10 +78,15 @@ def network_diagram(sizes, highlight=None, ax=None, max_neurons=8, labels=None):
     import matplotlib.pyplot as plt
 
     widths = layer_widths(sizes)
-    max_neurons = as_count(max_neurons, "max_neurons", minimum=3)
-    if labels is not None and len(labels) != len(widths):
-        raise ValueError(f"labels must give one text per layer ({len(widths)}), got {len(labels)}")
-    ax = plt.gca() if ax is None else ax
+    max_neurons = as_count(max_neurons, "max_neurons", minimum=3, maximum=100)
+    if labels is not None:
+        if not isinstance(labels, (list, tuple)):
+            raise TypeError(f"labels must be a list of texts, one per layer, got {_describe(labels)}")
+        if len(labels) != len(widths):
+            raise ValueError(f"labels must give one text per layer ({len(widths)}), got {len(labels)}")
+        for label in labels:
+            as_text(label, "each of labels")
+    ax = plt.gca() if as_axes(ax, three_d=False) is None else ax
 
     shown = [_shown(width, max_neurons) for width in widths]
     if highlight is not None:

@@ -12,11 +12,14 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
 
-from nblib.checks import as_array, as_count, as_number, same_length
+from matplotlib.lines import Line2D
+
+from nblib.checks import _describe, as_array, as_axes, as_count, as_flag, as_number, as_text, same_length
 from nblib.theme import COLORS, set_axes
 
 
 def _new_axes(ax, projection=None):
+    ax = as_axes(ax, three_d=None if projection is None else True)
     if ax is not None:
         return ax
     fig = plt.figure()
@@ -28,6 +31,45 @@ def _xy(x, y):
     y = as_array(y, "y", ndim=1)
     same_length(x=x, y=y)
     return x, y
+
+
+def _labels(labels, count):
+    """Axis labels: a tuple or list of ``count`` strings."""
+    if not isinstance(labels, (tuple, list)) or len(labels) != count:
+        raise TypeError(f"labels must be {count} strings, one per axis, got {_describe(labels)}")
+    for label in labels:
+        as_text(label, "labels")
+    return labels
+
+
+def _colour(color, name="color"):
+    """None or a colour matplotlib understands."""
+    from matplotlib.colors import is_color_like
+
+    if color is not None and not is_color_like(color):
+        raise ValueError(f"{name} must be a matplotlib colour such as 'C1' or '#D55E00', got {_describe(color)}")
+    return color
+
+
+def _cmap(cmap):
+    """The name of a matplotlib colormap, or a Colormap."""
+    from matplotlib.colors import Colormap
+
+    if isinstance(cmap, Colormap):
+        return cmap
+    as_text(cmap, "cmap")
+    if cmap not in plt.colormaps():
+        raise ValueError(f"Unknown cmap {cmap!r}; expected a matplotlib colormap name such as 'viridis'")
+    return cmap
+
+
+def _line(m, b, line_x):
+    """Heights ``m * line_x + b``, checked to be finite."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        heights = m * line_x + b
+    if not np.all(np.isfinite(heights)):
+        raise ValueError("m and b are too large: the line m x + b leaves the floating-point range")
+    return heights
 
 
 def _segments(x, y, m, b):
@@ -48,21 +90,22 @@ def scatter_with_residuals(x, y, m=None, b=None, ax=None, line_x=None, residuals
     ``residuals`` runs from ``(x_i, y_i)`` to ``(x_i, m x_i + b)``.
     """
     x, y = _xy(x, y)
+    if (m is None) != (b is None):
+        raise ValueError("give both m and b to draw a line, or neither")
+    if m is not None:
+        m, b = as_number(m, "m"), as_number(b, "b")
+        line_x = _default_line_x(x) if line_x is None else as_array(line_x, "line_x", ndim=1)
+        heights, bars = _line(m, b, line_x), _line(m, b, x)
+    labels = _labels(labels, 2)
+    color, residuals = _colour(color), as_flag(residuals, "residuals")
+    label, data_label = as_text(label, "label", allow_none=True), as_text(data_label, "data_label", allow_none=True)
     ax = _new_axes(ax)
     set_axes(ax, xlabel=labels[0], ylabel=labels[1])
     artists = {"points": ax.scatter(x, y, s=30, color=COLORS["data"], zorder=3, label=data_label),
                "line": None, "residuals": None}
-    if (m is None) != (b is None):
-        raise ValueError("give both m and b to draw a line, or neither")
     if m is None:
         return artists
-    m = as_number(m, "m")
-    b = as_number(b, "b")
-    if line_x is None:
-        pad = 0.05 * (x.max() - x.min() or 1.0)
-        line_x = np.array([x.min() - pad, x.max() + pad])
-    line_x = as_array(line_x, "line_x", ndim=1)
-    artists["line"], = ax.plot(line_x, m * line_x + b, color=color or COLORS["model"], zorder=2, label=label)
+    artists["line"], = ax.plot(line_x, heights, color=color or COLORS["model"], zorder=2, label=label)
     if residuals:
         bars = LineCollection(_segments(x, y, m, b), colors=COLORS["residual"], linestyles="--",
                               linewidths=1.3, zorder=1)
@@ -70,19 +113,32 @@ def scatter_with_residuals(x, y, m=None, b=None, ax=None, line_x=None, residuals
     return artists
 
 
+def _default_line_x(x):
+    """The data's x range widened by 5% on each side (halves first, so a wide range cannot overflow)."""
+    low, high = x.min(), x.max()
+    pad = (high / 2 - low / 2) / 10 or 1.0
+    return np.array([low - pad, high + pad])
+
+
 def line_label(m, b, digits=3):
     """The equation of the line as mathtext, e.g. ``line_label(0.9, -1.2)`` is ``"$f(x) = 0.9x - 1.2$"``."""
     m = as_number(m, "m")
     b = as_number(b, "b")
+    digits = as_count(digits, "digits", maximum=17)
     sign = "-" if b < 0 else "+"
     return f"$f(x) = {m:.{digits}g}x {sign} {abs(b):.{digits}g}$"
 
 
 def move_line(artists, x, y, m, b):
     """Move the line and residual bars drawn by :func:`scatter_with_residuals` to ``m x + b``."""
+    if not isinstance(artists, dict) or not isinstance(artists.get("line"), Line2D):
+        raise TypeError(f"artists must be the dict scatter_with_residuals returned, with a line drawn; "
+                        f"got {_describe(artists)}")
     x, y = _xy(x, y)
+    m, b = as_number(m, "m"), as_number(b, "b")
     line = artists["line"]
-    line.set_ydata(m * np.asarray(line.get_xdata()) + b)
+    line.set_ydata(_line(m, b, np.asarray(line.get_xdata())))
+    _line(m, b, x)
     if artists.get("residuals") is not None:
         artists["residuals"].set_segments(_segments(x, y, m, b))
     return artists
@@ -104,10 +160,12 @@ def log_levels(J, num=15):
     the loss changes little, and few on its steep walls.
     """
     J = as_array(J, "J")
-    num = as_count(num, "num", minimum=2)
+    num = as_count(num, "num", minimum=2, maximum=1000)
     top = float(J.max())
     if top <= 0:
         raise ValueError("J must have a positive maximum to draw logarithmic levels")
+    if float(J.min()) == top:
+        raise ValueError(f"J must vary to have contour levels, got the constant {top:g}")
     low = max(float(J.min()), top * 1e-9)
     return np.geomspace(low * 1.05, top, num) if low * 1.05 < top else np.array([low, top])
 
@@ -121,9 +179,8 @@ def loss_surface_3d(M, B, J, ax=None, cmap="viridis", labels=("slope $m$", "inte
     Returns the surface (a ``Poly3DCollection``).
     """
     M, B, J = _grid(M, B, J)
+    cmap, labels = _cmap(cmap), _labels(labels, 3)
     ax = _new_axes(ax, projection="3d")
-    if getattr(ax, "name", None) != "3d":
-        raise ValueError("ax must be a 3-D axes, e.g. fig.add_subplot(projection='3d')")
     surface = ax.plot_surface(M, B, J, cmap=cmap, linewidth=0, antialiased=True, alpha=0.95)
     set_axes(ax, xlabel=labels[0], ylabel=labels[1])
     ax.set_zlabel(labels[2])
@@ -141,10 +198,14 @@ def loss_contour(M, B, J, ax=None, levels=15, point=None, filled=True, cmap="vir
     """
     M, B, J = _grid(M, B, J)
     if np.ndim(levels) == 0:
-        levels = log_levels(J, levels)
+        levels = log_levels(J, as_count(levels, "levels", minimum=2, maximum=1000))
     levels = as_array(levels, "levels", ndim=1)
-    if np.any(levels <= 0) or np.any(np.diff(levels) <= 0):
-        raise ValueError("levels must be positive and increasing")
+    if len(levels) < 2 or np.any(levels <= 0) or np.any(np.diff(levels) <= 0):
+        raise ValueError(f"levels must be at least two positive, increasing numbers, got {levels}")
+    if point is not None:
+        point = _pair(point, "point")
+    filled, cmap, labels = as_flag(filled, "filled"), _cmap(cmap), _labels(labels, 2)
+    point_label = as_text(point_label, "point_label", allow_none=True)
     ax = _new_axes(ax)
     norm = LogNorm(vmin=levels[0], vmax=levels[-1])
     artists = {"filled": None, "point": None}
@@ -160,10 +221,22 @@ def loss_contour(M, B, J, ax=None, levels=15, point=None, filled=True, cmap="vir
     return artists
 
 
+def _pair(point, name):
+    """A point ``(m, b)``: two finite numbers."""
+    if not isinstance(point, (tuple, list, np.ndarray)) or len(point) != 2:
+        raise TypeError(f"{name} must be a pair (m, b), got {_describe(point)}")
+    return tuple(as_number(value, name) for value in point)
+
+
 def mark_point(ax, m, b, color=None, marker="o", label=None, size=8):
     """Mark the parameters ``(m, b)`` on a contour map; returns the Line2D (move it with :func:`move_point`)."""
+    as_axes(ax, allow_none=False)
     m = as_number(m, "m")
     b = as_number(b, "b")
+    color, label = _colour(color), as_text(label, "label", allow_none=True)
+    size = as_number(size, "size", low=0, high=1000)
+    if not isinstance(marker, str) or marker not in Line2D.markers:
+        raise ValueError(f"marker must be a matplotlib marker such as 'o' or 'x', got {_describe(marker)}")
     point, = ax.plot([m], [b], marker=marker, markersize=size, linestyle="none",
                      color=color or COLORS["highlight"], markeredgecolor=COLORS["ink"], zorder=4, label=label)
     return point
@@ -171,5 +244,7 @@ def mark_point(ax, m, b, color=None, marker="o", label=None, size=8):
 
 def move_point(point, m, b):
     """Move a marker drawn by :func:`mark_point` to ``(m, b)``."""
-    point.set_data([m], [b])
+    if not isinstance(point, Line2D):
+        raise TypeError(f"point must be the Line2D that mark_point returned, got {_describe(point)}")
+    point.set_data([as_number(m, "m")], [as_number(b, "b")])
     return point

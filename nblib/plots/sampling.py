@@ -6,22 +6,31 @@ and the cube ``bins ** 3``.
 """
 
 import itertools
+import math
 
 import numpy as np
 
-from nblib.checks import as_count
+from nblib.checks import as_axes, as_count, as_text
 from nblib.theme import COLORS, set_axes
 
 #: Above this many bins per axis the dots would merge into a solid block.
 MAX_BINS = 40
 
+#: The most points :func:`grid_points` lists.
+MAX_POINTS = 10 ** 6
+
 
 def grid_points(n_dims, bins):
-    """Centres of the cells of a grid over the unit cube, shape ``(bins ** n_dims, n_dims)``."""
+    """Centres of the cells of a grid over the unit cube, shape ``(bins ** n_dims, n_dims)``.
+
+    At most ``MAX_POINTS`` points, in at most 32 dimensions.
+    """
     n_dims = as_count(n_dims, "n_dims")
     bins = as_count(bins, "bins")
-    if bins ** n_dims > 10 ** 6:
-        raise ValueError(f"{bins} ** {n_dims} points is too many to list; use nblib.search.grid_guesses to count them")
+    if n_dims * math.log10(bins) > math.log10(MAX_POINTS):  # logarithms: bins ** n_dims could be huge
+        raise ValueError(f"{bins} ** {n_dims} points is too many to list (at most {MAX_POINTS:,}); "
+                         f"use nblib.search.grid_guesses to count them")
+    as_count(n_dims, "n_dims", maximum=32)
     centres = (np.arange(bins) + 0.5) / bins
     axes = np.meshgrid(*([centres] * n_dims), indexing="ij")
     return np.stack([a.ravel() for a in axes], axis=1)
@@ -36,9 +45,8 @@ def sampling_grid_2d(bins, ax=None, title=None):
     import matplotlib.pyplot as plt
 
     bins = _bins(bins)
-    ax = plt.gca() if ax is None else ax
-    if getattr(ax, "name", None) == "3d":
-        raise ValueError("sampling_grid_2d draws on 2-D axes; use sampling_grid_3d for 3-D axes")
+    title = as_text(title, "title", allow_none=True)
+    ax = plt.gca() if as_axes(ax, three_d=False) is None else ax
     points = grid_points(2, bins)
     edges = np.linspace(0, 1, bins + 1)
     grid = [ax.axvline(e, color=COLORS["residual"], lw=0.6, alpha=0.6, zorder=1) for e in edges]
@@ -61,10 +69,9 @@ def sampling_grid_3d(bins, ax=None, title=None):
     import matplotlib.pyplot as plt
 
     bins = _bins(bins)
-    if ax is None:
+    title = as_text(title, "title", allow_none=True)
+    if as_axes(ax, three_d=True) is None:
         ax = plt.gcf().add_subplot(projection="3d")
-    if getattr(ax, "name", None) != "3d":
-        raise ValueError("sampling_grid_3d needs 3-D axes, e.g. fig.add_subplot(projection='3d')")
     points = grid_points(3, bins)
     edges = []
     for start, end in _cube_edges():
@@ -83,10 +90,7 @@ def sampling_grid_3d(bins, ax=None, title=None):
 
 
 def _bins(bins):
-    bins = as_count(bins, "bins")
-    if bins > MAX_BINS:
-        raise ValueError(f"Invalid bins: {bins} (at most {MAX_BINS} per axis can be drawn)")
-    return bins
+    return as_count(bins, "bins", maximum=MAX_BINS)
 
 
 def _dot_size(bins, n_dims):
