@@ -93,10 +93,11 @@ def describe(value):
     if isinstance(value, np.ndarray):
         return f"an array of shape {value.shape} holding {value.dtype} values"
     if isinstance(value, (list, tuple)):
-        return f"a {type(value).__name__} of {len(value)} items"
+        return f"a {type(value).__name__} of {len(value)} item{'' if len(value) == 1 else 's'}"
     if callable(value):
         return f"the function {getattr(value, '__name__', type(value).__name__)}"
-    return f"a {type(value).__name__}"
+    name = type(value).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _as_floats(answer):
