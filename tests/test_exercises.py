@@ -369,3 +369,54 @@ def test_selfcheck_js_agrees_on_many_values_near_the_answer(monkeypatch):
         kinds.add(python.message[:20])
         assert (js["correct"], js["message"]) == (python.correct, python.message), text
     assert len(kinds) >= 5   # right, rounded, swapped, hints and the general hint all occurred
+
+
+# --- The self-check in a real browser (headless Chromium, see tests/browser.py) ------------
+
+def selfcheck_page(directory, checks, monkeypatch):
+    """Write a page holding the unanswered feedback of ``checks`` with the book's assets; return its name."""
+    monkeypatch.setenv("NBLIB_SCRUBBER", "1")
+    assets = SELFCHECK_JS.parent
+    for name in ("book.css", "selfcheck.css", "selfcheck.js"):
+        shutil.copy(assets / name, directory / name)
+    body = "".join(f"<section><h2>Exercise {k + 1}</h2>{check(...)._repr_html_()}</section>"
+                   for k, check in enumerate(checks))
+    (directory / "index.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Self-check</title><link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="book.css"><link rel="stylesheet" href="selfcheck.css">'
+        f'<script defer src="selfcheck.js"></script></head><body style="max-width: 46rem; margin: 1rem auto; '
+        f'font-family: sans-serif">{body}</body></html>', encoding="utf-8")
+    return "index.html"
+
+
+def test_the_self_check_works_from_the_keyboard_in_chromium(tmp_path, monkeypatch):
+    browser_tools = pytest.importorskip("browser")
+    if shutil.which(browser_tools.CHROMIUM) is None and not Path(browser_tools.CHROMIUM).exists():
+        pytest.skip("Chromium is not installed (make test installs it)")
+    page_name = selfcheck_page(tmp_path, [PAIR, LOSSES], monkeypatch)
+    with browser_tools.serve(tmp_path) as url, browser_tools.chromium() as browser:
+        page = browser.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.goto(f"{url}/{page_name}")
+        number, choice = page.locator("form.nblib-selfcheck").all()
+        verdict = number.locator(".nblib-selfcheck-verdict")
+        assert verdict.get_attribute("aria-live") == "polite"
+
+        number.locator("input[type=text]").focus()
+        for typed, expected in [("2.3, 0.3356", PAIR([2.3, 0.3356])), ("[0.3356, 2.3]", PAIR([0.3356, 2.3])),
+                                ("0.34, 2.3", PAIR([0.34, 2.3])), ("", PAIR(None))]:
+            page.keyboard.press("Control+A")
+            page.keyboard.type(typed) if typed else page.keyboard.press("Delete")
+            page.keyboard.press("Enter")
+            assert verdict.inner_text().split(" ", 1)[1] == expected.text, typed
+        assert "nblib-feedback-unanswered" in verdict.get_attribute("class")
+
+        choice.locator("input[type=radio]").first.focus()   # Tab order reaches the first radio button
+        page.keyboard.press("ArrowDown")                    # ... and the arrows pick another
+        page.keyboard.press("Enter")
+        assert choice.locator(".nblib-selfcheck-verdict").inner_text().split(" ", 1)[1] == \
+            LOSSES("mean absolute error").text
+        assert "nblib-feedback-wrong" in choice.locator(".nblib-selfcheck-verdict").get_attribute("class")
+        assert errors == []
