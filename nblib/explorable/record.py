@@ -185,8 +185,8 @@ class Recorder:
         pixels, x, y, _ = image.make_image(self.canvas.get_renderer(), unsampled=False)
         if pixels is None:
             return {"visible": False}
-        h = pixels.shape[0]
-        return {"picture": png_uri(np.asarray(pixels)), "at": [float(x), float(self.height - y - h)],
+        h = pixels.shape[0]                      # rows come bottom first, as Agg draws them
+        return {"picture": png_uri(np.asarray(pixels)[::-1]), "at": [float(x), float(self.height - y - h)],
                 "alpha": 1.0 if image.get_alpha() is None else float(image.get_alpha())}
 
     def _sprite(self, artist):
