@@ -157,7 +157,7 @@ def no_return(x, w):
 learner_functions = st.one_of(
     anything.map(returns),
     st.sampled_from([ValueError("bad"), ZeroDivisionError(), KeyError("k"), RecursionError(), MemoryError(),
-                     OverflowError(), TypeError("nope"), AssertionError()]).map(raises),
+                     OverflowError(), TypeError("nope"), AssertionError(), SystemExit(1)]).map(raises),
     st.sampled_from([mutates, never_ends, no_return, reference, lambda x: x, lambda *a: ..., print, np.sum]),
     anything,
 )

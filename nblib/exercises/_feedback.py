@@ -44,9 +44,10 @@ class Feedback:
         return self.text
 
     def _repr_html_(self):
-        verdict = (f'<div class="nblib-feedback nblib-feedback-{_KINDS[self.correct]}" role="status">'
-                   f"<strong>{_MARKS[self.correct]}</strong> {html.escape(self.message)}</div>")
-        return verdict if self._selfcheck is None else verdict + _form(self._selfcheck)
+        if self._selfcheck is not None:  # the web book: the form takes the place of "no answer yet"
+            return _form(self._selfcheck)
+        return (f'<div class="nblib-feedback nblib-feedback-{_KINDS[self.correct]}" role="status">'
+                f"<strong>{_MARKS[self.correct]}</strong> {html.escape(self.message)}</div>")
 
 
 class Reveal:

@@ -130,7 +130,7 @@ def _run(function, args, limit="TIME_LIMIT"):
             return "value", function(*copy.deepcopy(args))
     except _TooSlow:
         return "slow", None
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # exit() in a learner's function must not stop the kernel
         return "raised", error
 
 
