@@ -315,6 +315,9 @@ def finite_result(*names):
     For formulas such as ``mean((y - y_hat)**2)`` whose inputs are finite but so
     large (``1e200``) that the answer does not fit in a float.
     """
+    for name in names:
+        as_text(name, "each of names")
+
     def decorate(function):
         @functools.wraps(function)
         def checked(*args, **kwargs):
