@@ -137,10 +137,12 @@ def number(label=None, low=None, high=None, low_inclusive=True, high_inclusive=T
     values = NOT_NUMBERS + NOT_FINITE + list(extra)
     generated = [_junk, st.integers(min_value=10 ** 309, max_value=10 ** 330)]
     if low is not None:
-        values += [low - 1, low - 1e-6 * max(1.0, abs(low))] + ([] if low_inclusive else [low])
+        values += [v for v in (low - 1, low - 1e-6 * max(1.0, abs(low))) if v < low]
+        values += [] if low_inclusive else [low]
         generated.append(st.floats(max_value=low, exclude_max=low_inclusive, allow_nan=False))
     if high is not None:
-        values += [high + 1, high + 1e-6 * max(1.0, abs(high))] + ([] if high_inclusive else [high])
+        values += [v for v in (high + 1, high + 1e-6 * max(1.0, abs(high))) if v > high]
+        values += [] if high_inclusive else [high]
         generated.append(st.floats(min_value=high, exclude_min=high_inclusive, allow_nan=False))
     return Bad(values, st.one_of(generated), label)
 
