@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MATHJAX_VERSION := 3.2.2
 MATHJAX := .vendor/mathjax/tex-chtml.js
+FONTS := .vendor/fonts/nblib-sans.woff
 # Browser tests drive the distribution's Chromium (Playwright's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
 
 .PHONY: book test lab serve clean
 
-book: $(INSTALLED) $(MATHJAX)
+book: $(INSTALLED) $(MATHJAX) $(FONTS)
 	rm -rf _build/html
 	NBLIB_SCRUBBER=1 $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 	$(BIN)/python scripts/check_site.py _build/html
@@ -39,6 +40,10 @@ $(INSTALLED): requirements.txt pyproject.toml
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else echo "Browser tests need Chromium: run 'sudo apt-get install chromium' (Debian) and try again." >&2; exit 1; fi
+
+# Explorables draw moving text in the browser with matplotlib's own font, cut down and served by the book.
+$(FONTS): $(INSTALLED)
+	$(BIN)/python -m nblib.explorable.font .vendor/fonts
 
 # MathJax is served from the book itself, taken from the npm registry at build time.
 $(MATHJAX):

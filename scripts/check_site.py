@@ -1,5 +1,6 @@
 """Check the built web book: nothing loads from another host, chapter pages stay small,
-and every chapter carries a working scrubber. Run by `make book` after the build.
+every explorable stays within its byte budget, and every chapter carries a working
+scrubber. Run by `make book` after the build.
 
 Usage: python scripts/check_site.py _build/html
 """
@@ -9,6 +10,9 @@ import sys
 from pathlib import Path
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+MAX_EXPLORABLE_BYTES = 1_000_000      # nblib.explorable.MAX_EMBED_BYTES
+EXPLORABLE = re.compile(r'<div class="explorable" id="([^"]+)" data-name="([^"]*)".*?</script></div>', re.S)
+STATIC = ["explorable.js", "explorable.css", "fonts/nblib-sans.woff", "fonts/nblib-sans-bold.woff"]
 # Attributes through which a page loads something (links to read are fine; loads are not).
 LOADS = re.compile(r'<(script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc="((?:https?:)?//[^"]+)"'
                    r'|<link\b[^>]*\bhref="((?:https?:)?//[^"]+)"[^>]*>', re.I)
@@ -26,9 +30,14 @@ def remote_loads(html):
     return found
 
 
+def explorables(html):
+    """(id, name, bytes) of every explorable's static form in a page."""
+    return [(m.group(1), m.group(2), len(m.group(0).encode())) for m in EXPLORABLE.finditer(html)]
+
+
 def problems(site):
     site = Path(site)
-    found = []
+    found = [f"_static/{name} is missing" for name in STATIC if not (site / "_static" / name).exists()]
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         found += [f"{page.relative_to(site)} loads {url}" for url in remote_loads(text)]
@@ -36,9 +45,12 @@ def problems(site):
             size = page.stat().st_size
             if size > MAX_PAGE_BYTES:
                 found.append(f"{page.relative_to(site)} is {size / 2**20:.1f} MiB (limit 5 MiB)")
-            frames = text.count("data:image/png;base64,")
-            if 'class="explorable"' not in text or frames < 2:
+            if not explorables(text):
                 found.append(f"{page.relative_to(site)} has no scrubber with frames")
+        for uid, name, size in explorables(text):
+            if size > MAX_EXPLORABLE_BYTES:
+                found.append(f"{page.relative_to(site)}: explorable {name!r} ({uid}) embeds "
+                             f"{size / 1e6:.2f} MB (budget {MAX_EXPLORABLE_BYTES / 1e6:.1f} MB)")
     for sheet in sorted(site.rglob("*.css")):
         found += [f"{sheet.relative_to(site)} loads {url}" for url in CSS_LOADS.findall(sheet.read_text(errors="ignore"))]
     return found

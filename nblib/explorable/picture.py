@@ -13,11 +13,13 @@ def rgba(canvas):
     return np.asarray(canvas.buffer_rgba()).copy()
 
 
-def png(pixels, colors=256):
+def png(pixels, colors=256, optimize=False):
     """PNG bytes of an RGB or RGBA array, reduced to a palette of ``colors`` colours.
 
     A palette costs a third of the bytes of full colour, and line art loses
-    nothing visible. Transparent pixels stay transparent.
+    nothing visible. Transparent pixels stay transparent. ``optimize`` spends
+    more time compressing: worth it for a picture stored once in a page, not
+    for a live frame.
     """
     image = Image.fromarray(np.ascontiguousarray(pixels))
     if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
@@ -25,7 +27,7 @@ def png(pixels, colors=256):
     else:
         image = image.convert("RGB").quantize(colors=colors, method=Image.Quantize.FASTOCTREE)
     out = io.BytesIO()
-    image.save(out, format="png", optimize=True)
+    image.save(out, format="png", optimize=optimize)
     return out.getvalue()
 
 
@@ -35,8 +37,8 @@ def data_uri(png_bytes):
 
 
 def png_uri(pixels):
-    """A data URI of the PNG of ``pixels``."""
-    return data_uri(png(pixels))
+    """A data URI of the (well compressed) PNG of ``pixels``, for a page."""
+    return data_uri(png(pixels, optimize=True))
 
 
 def crop_to_ink(pixels):
