@@ -275,7 +275,8 @@ def test_function_check_refuses_bad_arguments(kwargs, error, name):
 
 
 @pytest.mark.parametrize("args, error", [
-    ((1, "x"), ValueError), (("yes", "x"), ValueError), ((True, 3), TypeError), ((None, b"x"), TypeError),
+    ((1, "x"), ValueError), (("yes", "x"), ValueError), ((np.array([True]), "x"), ValueError),
+    ((True, 3), TypeError), ((None, b"x"), TypeError),
     ((False, "x", "spec"), TypeError),
 ])
 def test_feedback_refuses_bad_arguments(args, error):

@@ -22,7 +22,7 @@ class Feedback:
     """
 
     def __init__(self, correct, message, selfcheck=None):
-        if correct not in (True, False, None) or not isinstance(correct, (bool, type(None))):
+        if not isinstance(correct, (bool, type(None))):
             raise ValueError(f"Feedback's correct must be True, False or None, got {correct!r}")
         if not isinstance(message, str):
             raise TypeError(f"Feedback's message must be a string, got {type(message).__name__}")
