@@ -20,11 +20,9 @@ from nblib.exercises import _function
 
 #: The public entry points of nblib.exercises that these tests drive with bad input.
 COVERS = {
-    "nblib.exercises.NumberCheck", "nblib.exercises.NumberCheck.reveal", "nblib.exercises.NumberCheck.confirm",
-    "nblib.exercises.ChoiceCheck", "nblib.exercises.ChoiceCheck.reveal", "nblib.exercises.ChoiceCheck.confirm",
-    "nblib.exercises.FunctionCheck", "nblib.exercises.FunctionCheck.reveal", "nblib.exercises.FunctionCheck.confirm",
-    "nblib.exercises.Feedback",
-}
+    f"nblib.exercises.{check}{method}" for check in ("NumberCheck", "ChoiceCheck", "FunctionCheck")
+    for method in ("", ".__call__", ".reveal", ".confirm")
+} | {"nblib.exercises.Feedback"}
 
 ANYTHING_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True)
 
