@@ -111,7 +111,7 @@ def wrong_fraction(got, want, background):
 
 def background_pixels(explorable):
     """matplotlib's picture with every moving artist hidden."""
-    from nblib.explorable.record import leaves
+    from nblib.explorable._record import leaves
 
     explorable.show((0, 0, 0))
     hidden = [a for a in leaves(explorable.figure) if a.get_visible() and a.axes is not None

@@ -17,11 +17,11 @@ The result displays in two ways at once (``_repr_mimebundle_``):
 
 * in Jupyter (JupyterLab, Notebook 7, VS Code) as a live ipywidgets view: sliders
   and an image redrawn by calling ``update`` and rendering the figure, so no
-  artist is created twice and no grid is recomputed (:mod:`.live`);
-* in the built web book as a kernel-free *scrubber* (:mod:`.page`): what
+  artist is created twice and no grid is recomputed (:mod:`._live`);
+* in the built web book as a kernel-free *scrubber* (:mod:`._page`): what
   ``update`` never touches is drawn once as a background picture, and for every
   combination of slider values the state of the artists it moves is recorded as
-  data in pixels (:mod:`.record`, packed by :mod:`.pack`). The book's shared
+  data in pixels (:mod:`._record`, packed by :mod:`._pack`). The book's shared
   script ``_static/explorable.js`` draws a frame over the background on a canvas.
   Fine sliders cost a few bytes a frame, so a one-slider explorable can have
   hundreds of stops; :data:`MAX_EMBED_BYTES` bounds what one explorable embeds.
@@ -44,8 +44,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from nblib.checks import as_count, as_number
-from nblib.explorable.freeze import freeze_background
-from nblib.explorable.picture import png, rgba
+from nblib.explorable._freeze import freeze_background
+from nblib.explorable import _picture
 
 __all__ = ["Slider", "log_slider", "Explorable", "explore", "freeze_background", "MAX_EMBED_BYTES",
            "SCRUBBER_ENV"]
@@ -104,8 +104,8 @@ class Slider:
         try:
             return self.fmt.format(value)
         except (ValueError, TypeError, IndexError, KeyError) as error:
-            raise ValueError(f"fmt {self.fmt!r} of slider {self.name!r} cannot format the value {value!r}: "
-                             f"{error}") from None
+            raise ValueError(f"value {value!r} cannot be formatted with fmt {self.fmt!r} of slider "
+                             f"{self.name!r}: {error}") from None
 
 
 def _check_slider_fields(slider):
@@ -116,7 +116,7 @@ def _check_slider_fields(slider):
                         f"got {type(slider.values).__name__}")
     values = list(slider.values)
     if not values:
-        raise ValueError(f"slider {slider.name!r} needs at least one value")
+        raise ValueError(f"values of slider {slider.name!r} must hold at least one value, got none")
     for value in values:
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (str, int, float, np.number)):
             raise TypeError(f"values of slider {slider.name!r} must be numbers or strings, got {value!r}")
@@ -184,6 +184,8 @@ class Explorable:
 
     def values_at(self, indices):
         """The keyword arguments of ``update`` at one slider index per slider."""
+        if isinstance(indices, (str, bytes)) or not hasattr(indices, "__len__"):
+            raise TypeError(f"indices must be a sequence of one integer per slider, got {indices!r}")
         indices = tuple(indices)
         if len(indices) != len(self.sliders):
             raise ValueError(f"indices must give one index per slider ({len(self.sliders)}), got {indices!r}")
@@ -191,7 +193,8 @@ class Explorable:
             if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)):
                 raise TypeError(f"indices must be integers, got {index!r}")
             if not 0 <= index < len(slider.values):
-                raise ValueError(f"index {index} is outside slider {slider.name!r} (0 to {len(slider.values) - 1})")
+                raise ValueError(f"indices: {index} is outside slider {slider.name!r} "
+                                 f"(0 to {len(slider.values) - 1})")
         return {s.name: s.values[int(i)] for s, i in zip(self.sliders, indices)}
 
     def show(self, indices):
@@ -202,14 +205,14 @@ class Explorable:
     def pixels(self, indices):
         """The frame at ``indices`` as an RGBA array (height, width, 4), drawn by matplotlib."""
         self.show(indices)
-        return rgba(self.canvas)
+        return _picture.rgba(self.canvas)
 
     def render(self, indices):
         """PNG bytes of the frame at one slider index per slider (cached): the live form's picture."""
         self.values_at(indices)                     # refuses indices outside the sliders
         indices = tuple(int(i) for i in indices)
         if indices not in self._cache:
-            self._cache[indices] = png(self.pixels(indices)[..., :3])
+            self._cache[indices] = _picture.png(self.pixels(indices)[..., :3])
         return self._cache[indices]
 
     def grid(self):
@@ -217,15 +220,15 @@ class Explorable:
         return itertools.product(*(range(len(s.values)) for s in self.sliders))
 
     def to_html(self):
-        """The kernel-free scrubber (see :mod:`nblib.explorable.page`)."""
-        from nblib.explorable.page import scrubber_html
+        """The kernel-free scrubber (see :mod:`nblib.explorable._page`)."""
+        from nblib.explorable._page import scrubber_html
 
         return scrubber_html(self)
 
     def widget(self):
         """The live ipywidgets view (built once)."""
         if self._widget is None:
-            from nblib.explorable.live import build_widget
+            from nblib.explorable._live import build_widget
 
             self._widget = build_widget(self)
         return self._widget
@@ -241,10 +244,10 @@ class Explorable:
 
     def _ipython_display_(self):
         """Display the live view; outside the book build, add the still picture a reopened
-        notebook shows until the cell runs again (see :func:`.live.still_html`)."""
+        notebook shows until the cell runs again (see :func:`._live.still_html`)."""
         from IPython.display import display
 
-        from nblib.explorable.live import still_html
+        from nblib.explorable._live import still_html
 
         display(self._repr_mimebundle_(), raw=True)
         if os.environ.get(SCRUBBER_ENV) != "1":

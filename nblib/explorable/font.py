@@ -8,6 +8,7 @@ label drawn in the browser has the same letters as one drawn by matplotlib.
 """
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +25,8 @@ FILES = {"nblib-sans.woff": "DejaVuSans.ttf", "nblib-sans-bold.woff": "DejaVuSan
 
 def write_fonts(folder):
     """Write the web fonts into ``folder`` (created if missing); returns their paths."""
+    if not isinstance(folder, (str, os.PathLike)) or not str(folder):
+        raise TypeError(f"folder must be a path to write the fonts into, got {folder!r}")
     logging.getLogger("fontTools").setLevel(logging.ERROR)   # it reports tables it drops, harmlessly
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

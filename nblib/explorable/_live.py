@@ -2,7 +2,7 @@
 
 import html
 
-from nblib.explorable.picture import data_uri
+from nblib.explorable._picture import data_uri
 
 #: Play speeds offered beside a slider with ``play=True``, in frames per second.
 SPEEDS = {"slow": 4, "normal": 12, "fast": 30}

@@ -1,7 +1,9 @@
 """Draw the static part of a live explorable once, as a picture."""
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 
 def freeze_background(fig, moving):
@@ -18,6 +20,7 @@ def freeze_background(fig, moving):
     The web book's static form finds the moving artists by itself, so this
     only speeds up the live view in Jupyter.
     """
+    _check_freeze_args(fig, moving)
     moving = list(moving)
     keep = {id(artist) for artist in moving}
     for artist in moving:
@@ -37,3 +40,14 @@ def freeze_background(fig, moving):
     back = fig.add_axes((0, 0, 1, 1), zorder=-1)
     back.set_axis_off()
     return back.imshow(picture, interpolation="nearest", aspect="auto", resample=False)
+
+
+def _check_freeze_args(fig, moving):
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be the matplotlib Figure the view draws on, got {type(fig).__name__}")
+    if isinstance(moving, (str, bytes, Artist)) or not hasattr(moving, "__iter__"):
+        raise TypeError(f"moving must be a list of the artists update moves, got {type(moving).__name__}")
+    moving = list(moving)
+    for artist in moving:
+        if not isinstance(artist, Artist) or artist.get_figure(root=True) is not fig:
+            raise TypeError(f"moving must hold artists drawn on fig, got {artist!r}")

@@ -21,7 +21,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D
 
-from nblib.explorable.picture import crop_to_ink, png_uri, rgba
+from nblib.explorable._picture import crop_to_ink, png_uri, rgba
 
 #: A scatter's marker outline is stored at this size; each point scales it by its own size.
 MARKER_UNITS = 100

@@ -4,7 +4,7 @@ The HTML holds the default frame as an ``<img>`` (what print and readers without
 JavaScript see), a ``<canvas>`` that the book's shared script
 ``_static/explorable.js`` draws frames on, one labelled range input per slider
 (with a play button for ``play`` sliders), a live region that reads out each
-frame, and the frames themselves as JSON (see :mod:`.pack` for the layout).
+frame, and the frames themselves as JSON (see :mod:`._pack` for the layout).
 """
 
 import hashlib
@@ -13,9 +13,9 @@ import json
 
 import numpy as np
 
-from nblib.explorable.pack import QUANTUM, pack_layers
-from nblib.explorable.picture import png_uri, rgba
-from nblib.explorable.record import Recorder, draw_order, leaves, population, touched, view_limits
+from nblib.explorable._pack import QUANTUM, pack_layers
+from nblib.explorable._picture import png_uri, rgba
+from nblib.explorable._record import Recorder, draw_order, leaves, population, touched, view_limits
 
 
 def scrubber_html(explorable):
