@@ -92,8 +92,8 @@ def blobs(n=300, centers=3, std=0.6, seed=0):
         centers = rng.uniform(-4.0, 4.0, (as_count(centers, "centers", maximum=n), 2))
     centers = as_array(centers, "centers", ndim=2)
     if n * centers.shape[1] > MAX_EXAMPLES:
-        raise ValueError(f"n = {n} points of {centers.shape[1]} coordinates is too many "
-                         f"(at most {MAX_EXAMPLES:,} numbers)")
+        raise ValueError(f"n = {n} points with centers of {centers.shape[1]} coordinates are too many "
+                         f"numbers (at most {MAX_EXAMPLES:,})")
     y = np.arange(n) % len(centers)
     X = centers[y] + rng.normal(0.0, std, (n, centers.shape[1]))
     order = rng.permutation(n)
@@ -108,9 +108,9 @@ def digits(dtype=np.float64):
     row to (8, 8) to draw it); y int ``(1797,)``, the digit 0..9.
     dtype must be a floating type (integer pixels would all round to 0 or 1).
     """
+    dtype = as_float_dtype(dtype)
     from sklearn.datasets import load_digits
 
-    dtype = as_float_dtype(dtype)
     bunch = load_digits()
     return (bunch.data / 16.0).astype(dtype), bunch.target.astype(int)
 

@@ -311,7 +311,7 @@ def check_labels(y, n, k):
     if np.any(y != np.round(y)):
         raise ValueError("y must hold integer class labels, got non-integer values")
     if y.min() < 0 or y.max() >= k:
-        raise ValueError(f"class labels must lie in 0..{k - 1}, got values from {y.min():g} to {y.max():g}")
+        raise ValueError(f"class labels must lie in 0..{k - 1}, got values of y from {y.min():g} to {y.max():g}")
     return y.astype(np.intp)
 
 

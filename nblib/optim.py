@@ -107,7 +107,8 @@ def _checked_step(params, grads):
             raise TypeError(f"{name} must be a list of numpy arrays, e.g. [w] or net.params "
                             f"(params are updated in place), got {_describe(arrays)}")
     if len(params) != len(grads):
-        raise ValueError(f"got {len(params)} parameter arrays but {len(grads)} gradients")
+        raise ValueError(f"params has {len(params)} arrays but grads has {len(grads)}: give one gradient "
+                         f"per parameter array")
     checked = []
     for i, (w, g) in enumerate(zip(params, grads)):
         if not isinstance(w, np.ndarray) or not np.issubdtype(w.dtype, np.floating):

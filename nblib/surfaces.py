@@ -253,6 +253,8 @@ def run(optimizer, surface, start=None, steps=100, f=None, bound=1e6):
             raise ValueError("start is required when surface is a gradient function")
         start = surface.start
     w = as_array(start, "start", ndim=1, dtype=np.float64).copy()
+    if isinstance(surface, Surface) and w.shape != (2,):
+        raise ValueError(f"start must be a point (x, y) of shape (2,) on a surface, got shape {w.shape}")
     steps = as_count(steps, "steps", minimum=0, maximum=MAX_STEPS)
     bound = as_number(bound, "bound", low=0.0, low_inclusive=False)
     optimizer.reset()

@@ -108,7 +108,7 @@ def fit(model, X, y, optimizer, epochs, batch_size=32, loss="cross_entropy", X_v
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported, not warned about
         for epoch in bar:
             if schedule is not None:
-                optimizer.lr = schedule(epoch)
+                _set_rate(optimizer, schedule, epoch)
             history.lr.append(optimizer.lr)
             problem = _train_epoch(model, X, y, optimizer, grads, batch_size, loss, l2, l1, rng)
             _record(history, model, X, y, X_val, y_val, loss)
@@ -135,6 +135,14 @@ def fit(model, X, y, optimizer, epochs, batch_size=32, loss="cross_entropy", X_v
         model.set_params(best_params)
         history.message += f"; restored the weights of epoch {history.best_epoch}"
     return history
+
+
+def _set_rate(optimizer, schedule, epoch):
+    """Set the learning rate the schedule gives for ``epoch``, or say clearly why it cannot be used."""
+    try:
+        optimizer.lr = schedule(epoch)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"schedule({epoch}) did not give a usable learning rate: {error}") from None
 
 
 def _checked(model, X, y, loss):

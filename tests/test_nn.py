@@ -339,7 +339,7 @@ def test_bad_data_raises_clear_errors():
     bad[1, 2] = np.nan
     with pytest.raises(ValueError, match="X contains NaN"):
         net.loss_and_grads(bad, y, "cross_entropy")
-    with pytest.raises(ValueError, match=r"class labels must lie in 0..1, got values from 0 to 2"):
+    with pytest.raises(ValueError, match=r"class labels must lie in 0..1, got values of y from 0 to 2"):
         net.loss_and_grads(X, np.array([0, 1, 2, 1]), "cross_entropy")
     with pytest.raises(ValueError, match="non-integer"):
         net.loss_and_grads(X, np.array([0, 1, 0.5, 1]), "cross_entropy")

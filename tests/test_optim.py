@@ -263,7 +263,7 @@ def test_invalid_hyperparameters_raise():
 
 def test_mismatched_params_and_grads_raise():
     sgd = optim.SGD(lr=0.1)
-    with pytest.raises(ValueError, match="got 2 parameter arrays but 1 gradients"):
+    with pytest.raises(ValueError, match="params has 2 arrays but grads has 1"):
         sgd.step([np.zeros(2), np.zeros(3)], [np.zeros(2)])
     with pytest.raises(ValueError, match=r"params\[0\] has shape \(2,\) but grads\[0\] has shape \(3,\)"):
         sgd.step([np.zeros(2)], [np.zeros(3)])

@@ -147,9 +147,9 @@ def number(label=None, low=None, high=None, low_inclusive=True, high_inclusive=T
     return Bad(values, st.one_of(generated), label)
 
 
-def count(label=None, minimum=1, maximum=None, extra=()):
-    """Bad values for an integer in ``[minimum, maximum]``."""
-    values = NOT_INTEGERS + list(extra)
+def count(label=None, minimum=1, maximum=None, extra=(), optional=False):
+    """Bad values for an integer in ``[minimum, maximum]`` (None is fine when ``optional``)."""
+    values = [v for v in NOT_INTEGERS if v is not None or not optional] + list(extra)
     generated = [_junk, st.floats(allow_nan=True)]
     if minimum is not None:
         values += [minimum - 1, minimum - 10 ** 30, np.int64(minimum - 1)]
@@ -157,12 +157,13 @@ def count(label=None, minimum=1, maximum=None, extra=()):
     if maximum is not None:
         values += [maximum + 1, 2 ** 63, 10 ** 400]
         generated.append(st.integers(min_value=maximum + 1))
-    return Bad(values, st.one_of(generated), label)
+    return Bad(values, st.one_of(generated).filter(lambda v: v is not None or not optional), label)
 
 
-def array(label=None, finite=True, extra=(), allow_empty=False):
-    """Bad values for an array of real numbers; ``extra`` adds wrong shapes for the argument."""
-    values = NOT_ARRAYS + (NON_FINITE_ARRAYS if finite else []) + ([] if allow_empty else [[]]) + list(extra)
+def array(label=None, finite=True, extra=(), allow_empty=False, optional=False):
+    """Bad values for an array of real numbers; ``extra`` adds wrong shapes for the argument;
+    None is fine when ``optional``."""
+    values = [v for v in NOT_ARRAYS if v is not None or not optional] + (NON_FINITE_ARRAYS if finite else []) + ([] if allow_empty else [[]]) + list(extra)
     generated = st.one_of(
         st.text(min_size=1, max_size=5),
         st.lists(st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda z: z.imag != 0),
