@@ -30,9 +30,10 @@ SECONDS_PER_YEAR = 365.25 * 24 * 3600
 #: Age of the universe in years (about 13.8 billion; Planck 2018 gives 13.79e9).
 AGE_OF_UNIVERSE_YEARS = 1.38e10
 
-#: Limits that keep a call short: parameters per guess, guesses per search, numbers
-#: drawn per batch of guesses, digits of an exact grid count, significant digits shown.
+#: Limits that keep a call short: parameters per guess, examples of a teacher problem, guesses
+#: per search, numbers drawn per batch of guesses, digits of an exact grid count, significant digits.
 MAX_PARAMS = 10 ** 5
+MAX_EXAMPLES = 10 ** 6
 MAX_GUESSES = 10 ** 7
 MAX_BATCH_NUMBERS = 5 * 10 ** 7
 MAX_DIGITS = 10 ** 5
@@ -90,8 +91,8 @@ def random_search(loss, n_params, n_guesses, scale=1.0, seed=0, batch=4096):
     seed = as_seed(seed)
     batch = as_count(batch, "batch", maximum=MAX_GUESSES)
     if min(batch, n_guesses) * n_params > MAX_BATCH_NUMBERS:
-        raise ValueError(f"a batch of {min(batch, n_guesses):,} guesses of {n_params:,} parameters is more "
-                         f"than {MAX_BATCH_NUMBERS:,} numbers; lower batch")
+        raise ValueError(f"min(batch, n_guesses) * n_params = {min(batch, n_guesses) * n_params:,} numbers in "
+                         f"one batch of guesses, more than {MAX_BATCH_NUMBERS:,}; lower batch")
 
     rng = np.random.default_rng(seed)
     losses = np.empty(n_guesses)
@@ -125,7 +126,7 @@ def grid_guesses(n_dims, bins):
     to ``MAX_DIGITS`` digits (for larger grids count with logarithms: ``n_dims * log10(bins)``).
     """
     bins, n_dims = as_count(bins, "bins"), as_count(n_dims, "n_dims")
-    if n_dims * math.log10(bins) > MAX_DIGITS:
+    if bins > 1 and n_dims > MAX_DIGITS / math.log10(bins):
         raise ValueError(f"bins ** n_dims = {bins} ** {_describe(n_dims)} has more than {MAX_DIGITS:,} digits, "
                          f"too many to compute exactly; its log10 is n_dims * log10(bins)")
     return bins ** n_dims
@@ -309,7 +310,10 @@ def linear_teacher(n_weights, n_examples=100, scale=1.0, seed=0):
     The same ``(n_weights, n_examples, scale, seed)`` always gives the same problem.
     """
     n_weights = as_count(n_weights, "n_weights", maximum=MAX_PARAMS)
-    n_examples = as_count(n_examples, "n_examples", maximum=MAX_BATCH_NUMBERS // n_weights)
+    n_examples = as_count(n_examples, "n_examples", maximum=MAX_EXAMPLES)
+    if n_examples * n_weights > MAX_BATCH_NUMBERS:
+        raise ValueError(f"n_examples * n_weights = {n_examples * n_weights:,} inputs, more than "
+                         f"{MAX_BATCH_NUMBERS:,}; lower n_examples")
     scale = as_number(scale, "scale", low=0, high=1e100, low_inclusive=False)
     seed = as_seed(seed)
     rng = np.random.default_rng([seed, n_weights])
@@ -335,7 +339,7 @@ def best_loss_by_dimension(dims, n_guesses, seeds=(0, 1, 2, 3, 4), n_examples=10
     if not dims or not seeds:
         raise ValueError("dims and seeds must not be empty")
     n_guesses = as_count(n_guesses, "n_guesses", maximum=MAX_GUESSES)
-    n_examples = as_count(n_examples, "n_examples", maximum=MAX_BATCH_NUMBERS // max(dims))
+    n_examples = as_count(n_examples, "n_examples", maximum=MAX_EXAMPLES)
     work = len(seeds) * sum(dims) * n_guesses * n_examples
     if work > MAX_SEARCH_WORK:
         raise ValueError(f"len(seeds) * sum(dims) * n_guesses * n_examples = {work:.3g} multiplications, "

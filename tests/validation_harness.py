@@ -155,7 +155,7 @@ def count(label=None, minimum=1, maximum=None, extra=(), optional=False):
         values += [minimum - 1, minimum - 10 ** 30, np.int64(minimum - 1)]
         generated.append(st.integers(max_value=minimum - 1))
     if maximum is not None:
-        values += [maximum + 1, 2 ** 63, 10 ** 400]
+        values += [v for v in (maximum + 1, 2 ** 63, 10 ** 400) if v > maximum]
         generated.append(st.integers(min_value=maximum + 1))
     return Bad(values, st.one_of(generated).filter(lambda v: v is not None or not optional), label)
 
