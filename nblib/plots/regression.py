@@ -19,7 +19,7 @@ from nblib.theme import COLORS, set_axes
 
 
 def _new_axes(ax, projection=None):
-    ax = as_axes(ax, three_d=None if projection is None else True)
+    ax = as_axes(ax, three_d=projection == "3d")
     if ax is not None:
         return ax
     fig = plt.figure()
@@ -30,6 +30,11 @@ def _xy(x, y):
     x = as_array(x, "x", ndim=1)
     y = as_array(y, "y", ndim=1)
     same_length(x=x, y=y)
+    for name, values in (("x", x), ("y", y)):
+        with np.errstate(over="ignore"):
+            span = np.float64(values.max()) - values.min()
+        if not np.isfinite(span):
+            raise ValueError(f"{name} spans too wide a range to draw, from {values.min():g} to {values.max():g}")
     return x, y
 
 
