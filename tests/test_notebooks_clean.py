@@ -1,6 +1,7 @@
-"""Committed chapters carry no image outputs and run in a fresh kernel without stored state."""
+"""Committed chapters carry no outputs, follow the chapter pattern, and keep their answers out of sight."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -35,5 +36,30 @@ def test_chapter_structure(path):
             assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, "collapse solutions in Jupyter"
             assert cell["metadata"].get("mystnb", {}).get("code_prompt_show") == "Show the solution"
     assert "remove-cell" in tags[-1], "the last cell checks the chapter's key numbers"
+    assert "print(" not in "".join(notebook["cells"][-1]["source"]), "the key-number cell prints nothing"
     code = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
     assert "explore(" in code, "every chapter has at least one explorable"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_answers_are_not_in_plain_sight(path):
+    """Checks are imported, solutions are quiet and never overwrite a learner's names."""
+    notebook = json.loads(path.read_text())
+    number = path.name[:2]
+    code = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    for kind in ("NumberCheck(", "ChoiceCheck(", "FunctionCheck("):
+        assert kind not in code, f"{path.name} builds a check in a cell, answer and all: move it to nblib/chapters"
+    assert f"from nblib.chapters.ch{number} import check_" in code
+    text = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    assert ".reveal()" in text, "tell the reader once how to ask for an answer"
+    for index, cell in enumerate(notebook["cells"]):
+        if "hide-cell" not in cell["metadata"].get("tags", []):
+            continue
+        source = "".join(cell["source"])
+        where = f"{path.name}, solution cell {index}"
+        assert source.startswith("# "), f"{where}: start with a comment line (Lab shows it when collapsed)"
+        assert ".confirm(" in source and "print(" not in source, f"{where}: confirm quietly, print nothing"
+        for name in re.findall(r"^(?:def\s+)?([A-Za-z_]\w*)\s*(?:=|\()", source, re.M):
+            assert name.startswith("_") or name.startswith("check_"), \
+                f"{where}: {name!r} would overwrite the learner's name; use a private name such as _{name}"
+        assert max(len(line) for line in source.splitlines()) <= 60, f"{where}: keep lines short"
