@@ -66,7 +66,7 @@ def _tanh_derivative(z):
 
 def _tanh_derivative_from_output(a, out=None):
     d = np.multiply(a, a, out=out)
-    return np.subtract(1, d, out=d)
+    return np.subtract(1, d, out=out)  # out=None: a new array (a 0-d input gives a number)
 
 
 def _log_softmax(logits):
