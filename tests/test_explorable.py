@@ -81,7 +81,7 @@ def test_scrubber_html_holds_labelled_ranges_a_still_and_frames_as_data():
     assert [s["readouts"] for s in data["sliders"]] == [["-1", "0", "2"], ["0", "1"]]
     assert data["default"] == 3 and data["width"] == 512 and data["height"] == 320
     [layer] = data["layers"]                       # only the line moves; axes, ticks are background
-    assert layer["kind"] == "line" and layer["index"] is None and len(layer["states"]) == 6
+    assert layer["kind"] == "line" and layer["index"] is None and layer["count"] == 6
     assert {"color", "width", "clip", "visible"} <= set(layer["const"])
     ranges = re.findall(r'type="range" min="0" max="(\d+)" step="1" value="(\d+)"', page)
     assert ranges == [("2", "1"), ("1", "1")]
@@ -96,10 +96,24 @@ def state_at(layer, frame):
     index = layer["index"]
     if isinstance(index, dict):
         index = [v for v, n in zip(index["runs"][::2], index["runs"][1::2]) for _ in range(n)]
-    state = {**layer["const"], **layer["states"][frame if index is None else index[frame]]}
-    if layer.get("paths") and "points" not in layer["const"] and state.get("points"):
-        path, n = state["points"]
+    row = frame if index is None else index[frame]
+    varying = {name: column[row] for name, column in layer["states"].items() if column[row] is not None}
+    state = {**layer["const"], **varying}
+    for name, slot in layer.get("slots", {}).items():
+        if varying.get(name):
+            full = list(slot["base"])
+            for position, value in zip(slot["at"], varying[name]):
+                full[position] = value
+            state[name] = full
+    if layer.get("paths") and "points" not in layer.get("slots", {}) and varying.get("points"):
+        path, n = varying["points"]
         state["points"] = layer["paths"][path][:2 * n]
+    for name, patterns in layer.get("patterns", {}).items():
+        value = varying.get(name)
+        fill = lambda entry: "".join(part + (entry[k + 1] if k + 1 < len(entry) else "")
+                                     for k, part in enumerate(patterns[entry[0]].split("\x00")))
+        if value:
+            state[name] = [fill(v) for v in value] if isinstance(value[0], list) else fill(value)
     return state
 
 
@@ -136,7 +150,8 @@ def test_a_growing_path_is_stored_once_with_a_length_per_frame():
     assert len(line["paths"]) == 2, "one full path per learning rate"
     assert sorted(len(p) for p in line["paths"]) == [100, 100], "50 points of x and y each"
     assert [len(state_at(line, f)["points"]) for f in (0, 1, 49, 50)] == [2, 4, 100, 2]
-    assert said["kind"] == "say" and said["states"][7] == {"text": "7 steps"}
+    assert said["kind"] == "say" and state_at(said, 7) == {"text": "7 steps"}
+    assert said["patterns"] == {"text": ["\x00 steps"]} and said["states"]["text"][7] == [0, "7"]
     assert data["sliders"][1]["play"] is True
     page = explorable.to_html()
     assert 'class="explorable-play"' in page and "<select" in page
@@ -157,8 +172,8 @@ def diverging_view(fig):
 
 def test_divergence_is_clipped_to_finite_integers():
     data = scrubber_data(explore(diverging_view, Slider("rate", [0.5, 1e10, 1e300]), alt="x").to_html())
-    for state in data["layers"][0]["states"]:
-        values = [v for v in state.get("points", []) if v is not None]
+    for k in range(3):
+        values = [v for v in state_at(data["layers"][0], k).get("points") or [] if v is not None]
         assert all(isinstance(v, int) and abs(v) < 1e6 for v in values)
 
 
@@ -175,7 +190,7 @@ def limits_view(fig):
 def test_changing_axis_limits_falls_back_to_whole_pictures():
     data = scrubber_data(explore(limits_view, Slider("top", [1.0, 2.0]), alt="x").to_html())
     assert data["background"] is None and [layer["kind"] for layer in data["layers"]] == ["sprite"]
-    assert len(data["layers"][0]["states"]) == 2
+    assert data["layers"][0]["count"] == 2
 
 
 def test_math_text_is_kept_as_a_picture():
@@ -189,7 +204,7 @@ def test_math_text_is_kept_as_a_picture():
 
     data = scrubber_data(explore(view, Slider("k", [1, 2]), alt="x", figsize=(2, 1)).to_html())
     assert data["layers"][0]["kind"] == "sprite"
-    assert all(state["picture"].startswith("data:image/png") for state in data["layers"][0]["states"])
+    assert all(uri.startswith("data:image/png") for uri in data["layers"][0]["states"]["picture"])
 
 
 def test_an_explorable_over_budget_is_refused_by_name():

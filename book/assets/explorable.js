@@ -3,8 +3,8 @@
  * Each <div class="explorable"> carries its frames as JSON (written by nblib/explorable/page.py):
  * a background picture, an optional foreground picture, and layers, one per artist that the
  * figure's update moves. A layer stores the fields that never change once ("const"), its distinct
- * states ("states") and, per frame, which state it is in ("index"; null means frame i is state i,
- * {"runs": [state, count, ...]} is run-length coded). Coordinates are integers of 1/quantum pixel
+ * states by column ("states": field -> one value per state) and, per frame, which state it is in
+ * ("index"; null means frame i is state i, {"runs": [state, count, ...]} is run-length coded). Coordinates are integers of 1/quantum pixel
  * on the canvas (origin top left). No libraries, no network.
  */
 (function () {
@@ -31,12 +31,34 @@
     return out;
   }
 
+  function fillPattern(patterns, entry) {
+    var parts = patterns[entry[0]].split("\u0000"), text = parts[0];
+    for (var i = 1; i < parts.length; i++) text += entry[i] + parts[i];
+    return text;
+  }
+
+  /* A layer's state at a frame: its constant fields, then its state's fields, with slots,
+   * shared paths and text patterns filled back in (see nblib/explorable/_pack.py). */
   function stateOf(layer, frame) {
-    var state = layer.states[layer.index ? layer.index[frame] : frame] || {};
-    var out = {};
-    for (var key in layer.const) out[key] = layer.const[key];
+    var row = layer.index ? layer.index[frame] : frame, state = {}, out = {}, key;
+    for (key in layer.states) if (layer.states[key][row] !== null) state[key] = layer.states[key][row];
+    for (key in layer.const) out[key] = layer.const[key];
     for (key in state) out[key] = state[key];
-    if (layer.paths && state.points) out.points = layer.paths[state.points[0]].slice(0, 2 * state.points[1]);
+    for (key in layer.slots || {}) {
+      if (!(key in state) || !state[key]) continue;
+      var slot = layer.slots[key], full = slot.base.slice();
+      slot.at.forEach(function (position, k) { full[position] = state[key][k]; });
+      out[key] = full;
+    }
+    if (layer.paths && state.points && !(layer.slots && layer.slots.points)) {
+      out.points = layer.paths[state.points[0]].slice(0, 2 * state.points[1]);
+    }
+    for (key in layer.patterns || {}) {
+      var value = state[key], patterns = layer.patterns[key];
+      if (!value) continue;
+      out[key] = Array.isArray(value[0]) ? value.map(function (v) { return fillPattern(patterns, v); })
+                                         : fillPattern(patterns, value);
+    }
     return out;
   }
 
@@ -67,7 +89,7 @@
       if (points[i] === null || points[i + 1] === null) continue;
       var scale = sized ? points[i + 2] / q / 100 : 1;     // a scatter's outline is stored 100 units wide
       ctx.beginPath();
-      outline.forEach(function (polygon) { trace(ctx, polygon, q, points[i] / q, points[i + 1] / q, scale); });
+      trace(ctx, outline, q, points[i] / q, points[i + 1] / q, scale);
       var f = typeof face === "function" ? face(n) : face;
       var e = typeof edge === "function" ? edge(n) : edge;
       var w = typeof edgeWidth === "function" ? edgeWidth(n) : edgeWidth;
@@ -111,22 +133,23 @@
     },
     shape: function (ctx, s, q) {
       ctx.beginPath();
-      (s.outline || []).forEach(function (polygon) { trace(ctx, polygon, q, 0, 0); });
+      trace(ctx, s.outline || [], q, 0, 0);
       if (s.face && !/00$/.test(s.face)) { ctx.fillStyle = s.face; ctx.fill(); }
       stroke(ctx, s.edge, s.width, s.dashes, "butt", "miter");
     },
     text: function (ctx, s, q) {
-      if (s.box) draw.shape(ctx, s.box, q);
+      if (s.box_outline) draw.shape(ctx, { outline: s.box_outline, face: s.box_face, edge: s.box_edge,
+                                           width: s.box_width, dashes: s.box_dashes }, q);
       ctx.fillStyle = s.color;
       ctx.font = (s.weight === "bold" ? "bold " : "") + s.size + "px " + FONT;
       ctx.textBaseline = "alphabetic";
       ctx.textAlign = "left";
-      (s.lines || []).forEach(function (line) {
-        if (!line[0]) return;
+      (s.strings || []).forEach(function (line, i) {
+        if (!line) return;
         ctx.save();
-        ctx.translate(line[1] / q, line[2] / q);
+        ctx.translate(s.xy[2 * i] / q, s.xy[2 * i + 1] / q);
         if (s.angle) ctx.rotate(-s.angle * Math.PI / 180);
-        ctx.fillText(line[0], 0, 0);
+        ctx.fillText(line, 0, 0);
         ctx.restore();
       });
     },
@@ -157,7 +180,9 @@
     });
     this.data.layers.forEach(function (layer) {      // decode every picture once, up front
       if (layer.kind === "image" || layer.kind === "sprite") {
-        layer.states.concat([layer.const]).forEach(function (s) { if (s.picture) picture(s.picture, redraw); });
+        (layer.states.picture || []).concat([layer.const.picture]).forEach(function (uri) {
+          if (uri) picture(uri, redraw);
+        });
       }
     });
     this.inputs.forEach(function (input) {
@@ -226,7 +251,7 @@
     parts.push(data.sliders.map(function (s, k) { return s.label + " " + s.readouts[+inputs[k].value]; }).join(", "));
     data.layers.forEach(function (layer) {
       var s = stateOf(layer, frame);
-      if (layer.kind === "text" && s.visible) parts.push(s.lines.map(function (l) { return l[0]; }).join(" "));
+      if (layer.kind === "text" && s.visible) parts.push((s.strings || []).join(" "));
       if (layer.kind === "say" && s.text) parts.push(s.text);
     });
     return parts.filter(Boolean).join(". ");

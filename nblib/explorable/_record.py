@@ -3,7 +3,7 @@
 The static form of an explorable draws, in the browser, one background picture
 and over it the few artists that ``update`` moves. This module finds those
 artists and describes each one's state at a frame as plain data: a line's
-points, a scatter's offsets, sizes and colours, a text's lines and position, a
+points, a scatter's offsets, sizes and colours, a text's lines and baselines, a
 patch's outline, an image's pixels. Coordinates are converted to canvas pixels
 (origin top left, y down) through each artist's own transform here, at build
 time, so the browser needs no knowledge of matplotlib.
@@ -160,8 +160,8 @@ class Recorder:
         _, lines, _ = text._get_layout(renderer)
         x, y = text.get_transform().transform((text.convert_xunits(text._x), text.convert_yunits(text._y)))
         props = text.get_fontproperties()
-        state = {"lines": [[s, *self._to_canvas(np.array([[x + dx, y + dy]]))[0].tolist()]
-                           for s, _, (dx, dy) in lines],
+        baselines = self._to_canvas(np.array([[x + dx, y + dy] for _, _, (dx, dy) in lines]))
+        state = {"strings": [line for line, _, _ in lines], "xy": baselines,
                  "color": _hex(text.get_color(), text.get_alpha()),
                  "size": props.get_size_in_points() * self.px_per_pt,
                  "weight": "bold" if props.get_weight() in ("bold", "heavy", "black", 700, 800, 900) else "normal",
@@ -169,7 +169,7 @@ class Recorder:
         box = text.get_bbox_patch()
         if box is not None:
             text.update_bbox_position_size(renderer)
-            state["box"] = self._shape(box)
+            state.update({f"box_{name}": value for name, value in self._shape(box).items()})
         return state
 
     def _shape(self, patch):
@@ -237,19 +237,16 @@ def _hex_list(colors):
 
 
 def _outline(path, flip, height=None):
-    """A path as a list of polygons (curves flattened), each a flat [x0, y0, x1, y1, ...] list.
+    """A path as polygons (curves flattened) in one array, a row of NaN between polygons.
 
     With ``height`` the path is in display coordinates and is moved to the canvas
     (y down); without it the path is a marker around (0, 0) and y is only flipped.
     """
-    polygons = path.to_polygons(closed_only=False)
-    out = []
+    polygons = [np.array(polygon, dtype=float) for polygon in path.to_polygons(closed_only=False)]
     for polygon in polygons:
-        polygon = np.array(polygon, dtype=float)
         if flip:
             polygon[:, 1] = (height - polygon[:, 1]) if height is not None else -polygon[:, 1]
-        out.append(polygon)
-    return out
+    return _join(polygons)
 
 
 def _finite_points(xy, width, height, extra=None):
