@@ -221,7 +221,7 @@ def ols_figure(x, y):
     rplots.mark_point(right, 0.5, 1.0, marker="X", color=COLORS["highlight"], size=10, label="(0.5, 1.0)")
     rplots.mark_point(right, m_ols, b_ols, marker="*", size=14, label="least squares")
     set_axes(right, title="the bottom of the bowl, close up", xlim=(-0.4, 1.1), ylim=(-1.4, 3.0))
-    right.legend(loc="upper right", fontsize=8, frameon=True, framealpha=0.85)
+    right.legend(loc="upper right", fontsize=8, frameon=True, framealpha=0.9, facecolor="#d9d9d9")
     return figure(fig)
 
 
