@@ -7,7 +7,7 @@ hypothesis generates; each call must raise a ValueError or TypeError naming
 that argument, at once and without a warning (see ``validation_harness``).
 """
 
-import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 import numpy as np
 import pytest
 from hypothesis import given
@@ -17,7 +17,7 @@ from nblib import activations, checks, counting, nn, optim, theme
 from validation_harness import (GENERATED, Entry, array, axes, cases, check_fixed, check_generated, count,
                                 covered, flag, function, name, number, text, values)
 
-FIG = plt.figure()
+FIG = Figure()  # not registered with pyplot: no test sees it as an open figure
 AX = FIG.add_subplot()
 AX3 = FIG.add_subplot(projection="3d")
 
