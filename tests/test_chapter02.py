@@ -61,7 +61,7 @@ def test_explorable_has_fine_sliders_around_the_least_squares_line():
 
 
 def test_every_explorable_frame_draws_without_warnings():
-    fig = Figure(figsize=(10, 3.6))
+    fig = Figure(figsize=(8.6, 3.4))
     update = ch02.bowl_view(fig)
     with warnings.catch_warnings():
         warnings.simplefilter("error")

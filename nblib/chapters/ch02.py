@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from nblib import linear, losses
 from nblib.chapters.text import figure, numbers, shown
@@ -165,15 +165,16 @@ def bowl_figure(x, y, M, B, J, candidates):
     """Left: the MSE over ``(M, B)`` as a surface of ``log10 J``. Right: contours with the
     candidates, the minimum, the Hessian's eigen-directions and a colour bar."""
     m_ols, b_ols = linear.ols_line(x, y)
-    fig = plt.figure(figsize=(10, 4.6))
-    grid = fig.add_gridspec(1, 2, width_ratios=[1, 1.05])
+    fig = plt.figure(figsize=(8.4, 4.0))
+    grid = fig.add_gridspec(1, 2, width_ratios=[1, 1.1])
     ax3 = fig.add_subplot(grid[0], projection="3d")
     ax3.plot_surface(M, B, np.log10(J), cmap="viridis", rcount=90, ccount=90, linewidth=0, antialiased=True)
     set_axes(ax3, xlabel="slope $m$", ylabel="intercept $b$")
-    ax3.set_zlabel(r"$\log_{10} J$")
+    ax3.set_title(r"height: $\log_{10} J$", fontsize=12)
     ax3.view_init(elev=40, azim=-130)
-    ax3.set_box_aspect(None, zoom=0.82)
-    ax3.tick_params(labelsize=10)
+    ax3.set_box_aspect(None, zoom=0.8)
+    for axis in (ax3.xaxis, ax3.yaxis, ax3.zaxis):
+        axis.set_major_locator(MaxNLocator(4))
     ax2 = fig.add_subplot(grid[1])
     art = rplots.loss_contour(M, B, J, ax=ax2, levels=16)
     short = FuncFormatter(lambda v, _: f"{v:.0f}" if v >= 10 else f"{v:.2g}")
@@ -181,11 +182,14 @@ def bowl_figure(x, y, M, B, J, candidates):
     for name, (m, b) in candidates.items():
         rplots.mark_point(ax2, m, b, color="white", size=6)
         ax2.annotate(name, (m, b), xytext=(7, 3), textcoords="offset points", color="white",
-                     fontsize=11, fontweight="bold")
+                     fontsize=12, fontweight="bold")
     _directions(ax2, x, (m_ols, b_ols))
     rplots.mark_point(ax2, m_ols, b_ols, marker="*", size=14, label="bottom of the bowl")
     set_axes(ax2, legend=True)
-    ax2.tick_params(labelsize=10)
+    for ax in fig.axes:
+        ax.tick_params(labelsize=11)
+        ax.xaxis.label.set_size(12)
+        ax.yaxis.label.set_size(12)
     return figure(fig)
 
 
