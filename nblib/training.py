@@ -49,10 +49,10 @@ class History:
 
     def __post_init__(self):
         for name in ("train_loss", "val_loss", "train_acc", "val_acc", "lr"):
-            value = getattr(self, name)
-            if not (isinstance(value, list) or (value is None and name not in ("train_loss", "lr"))):
-                raise TypeError(f"{name} must be a list of numbers{'' if name in ('train_loss', 'lr') else ' or None'}, "
-                                f"got {_describe(value)}")
+            value, required = getattr(self, name), name in ("train_loss", "lr")
+            if not (isinstance(value, list) or (value is None and not required)):
+                expected = "a list of numbers" + ("" if required else " or None")
+                raise TypeError(f"{name} must be {expected}, got {_describe(value)}")
         if self.best_epoch is not None:
             as_count(self.best_epoch, "best_epoch", minimum=0)
         as_flag(self.stopped_early, "stopped_early")

@@ -121,7 +121,8 @@ SCHEDULES = [
 ]
 for _factory, _args in [(schedules.constant, (0.1,)), (schedules.step_decay, (0.1,)),
                         (schedules.exponential_decay, (0.1, 0.5)), (schedules.cosine, (0.1, 10)),
-                        (schedules.cosine_with_restarts, (0.1, 1, 1)), (schedules.cosine_with_restarts, (0.1, 1, 2))]:
+                        (schedules.cosine_with_restarts, (0.1, 1, 1)),
+                        (schedules.cosine_with_restarts, (0.1, 1, 2))]:
     SCHEDULES.append(Entry(f"{_factory.__module__}.{_factory.__name__}(...)", _factory(*_args),
                            lambda: {"epoch": 3}, {"epoch": count("epoch", minimum=0, maximum=10 ** 9)}))
 
@@ -136,11 +137,13 @@ SURFACES = [
            start=array("start", extra=_NOT_A_POINT)),
     _entry(surfaces.RunResult, lambda: {"path": np.zeros((3, 2)), "losses": np.zeros(3), "diverged": False,
                                         "message": "ran 2 steps"},
-           path=array("path", extra=[np.zeros(3)]), losses=array("losses", finite=False, extra=[np.zeros((3, 1))], optional=True),
+           path=array("path", extra=[np.zeros(3)]),
+           losses=array("losses", finite=False, extra=[np.zeros((3, 1))], optional=True),
            diverged=flag("diverged"), message=text("message")),
     _entry(surfaces.run, lambda: {"optimizer": optim.SGD(0.1), "surface": surfaces.round_bowl, "steps": 3},
            optimizer=NOT_AN_OPTIMIZER, surface=values(None, 5, "round_bowl", [1.0, 2.0], label="surface"),
-           start=array("start", extra=_NOT_A_POINT, optional=True), steps=count("steps", minimum=0, maximum=10 ** 6),
+           start=array("start", extra=_NOT_A_POINT, optional=True),
+           steps=count("steps", minimum=0, maximum=10 ** 6),
            bound=number("bound", low=0.0, low_inclusive=False)),
     _entry(surfaces.run, lambda: {"optimizer": optim.SGD(0.1), "surface": lambda w: 2 * w, "start": [1.0, 2.0],
                                   "steps": 3},
@@ -177,13 +180,15 @@ TRAINING = [
                     "y": np.tile(Y4, 2), "k": 2, "epochs": 1, "progress": False},
            make_model=values(*function().values, lambda: 5, label="model"),
            make_optimizer=values(*function().values, lambda: "sgd", label="optimizer"),
-           X=array("X", extra=[np.zeros(8), np.zeros((8, 3))]), y=array("y", extra=[np.zeros(7), np.zeros((8, 2, 1))]),
+           X=array("X", extra=[np.zeros(8), np.zeros((8, 3))]),
+           y=array("y", extra=[np.zeros(7), np.zeros((8, 2, 1))]),
            k=count("k", minimum=2, extra=[9]), seed=count("seed", minimum=0), loss=_LOSS,
            X_val=values(X4, label="X_val"), epochs=count("epochs", maximum=10 ** 6)),
     _entry(training.History, lambda: {},
            train_loss=values(None, 5, "a", label="train_loss"), val_loss=values(5, "a", label="val_loss"),
-           train_acc=values(5, label="train_acc"), val_acc=values(5, label="val_acc"), lr=values(None, 0.1, label="lr"),
-           best_epoch=count("best_epoch", minimum=0, optional=True), stopped_early=flag("stopped_early"), message=text("message")),
+           train_acc=values(5, label="train_acc"), val_acc=values(5, label="val_acc"),
+           lr=values(None, 0.1, label="lr"), best_epoch=count("best_epoch", minimum=0, optional=True),
+           stopped_early=flag("stopped_early"), message=text("message")),
 ]
 
 DATA = [

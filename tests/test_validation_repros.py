@@ -140,6 +140,7 @@ print(digest.hexdigest())
 def test_a_seeded_engine_run_is_bitwise_identical_in_another_process():
     namespace = {}
     exec(_ENGINE_RUN.replace("print(digest.hexdigest())", "result = digest.hexdigest()"), namespace)
-    other = subprocess.run([sys.executable, "-c", _ENGINE_RUN], capture_output=True, text=True, check=True, timeout=120)
+    other = subprocess.run([sys.executable, "-c", _ENGINE_RUN], capture_output=True, text=True, check=True,
+                           timeout=120)
     assert other.stdout.strip() == namespace["result"]
     assert len(namespace["result"]) == len(hashlib.sha256().hexdigest())

@@ -66,7 +66,8 @@ SEARCH = [
                                                                           low_inclusive=False),
            seed=count("seed", minimum=0)),
     _entry(search.best_loss_by_dimension, {"dims": [1, 2], "n_guesses": 10, "seeds": (0,), "n_examples": 5},
-           dims=values(*_SEQUENCES, [10 ** 6], label="dims"), seeds=values(*_SEQUENCES[:4], [-1], [1.5], label="seed"),
+           dims=values(*_SEQUENCES, [10 ** 6], label="dims"),
+           seeds=values(*_SEQUENCES[:4], [-1], [1.5], label="seed"),
            n_guesses=count("n_guesses", maximum=10 ** 7),
            n_examples=count("n_examples", maximum=10 ** 6)),
 ]

@@ -163,7 +163,8 @@ def count(label=None, minimum=1, maximum=None, extra=(), optional=False):
 def array(label=None, finite=True, extra=(), allow_empty=False, optional=False):
     """Bad values for an array of real numbers; ``extra`` adds wrong shapes for the argument;
     None is fine when ``optional``."""
-    values = [v for v in NOT_ARRAYS if v is not None or not optional] + (NON_FINITE_ARRAYS if finite else []) + ([] if allow_empty else [[]]) + list(extra)
+    values = [v for v in NOT_ARRAYS if v is not None or not optional] + list(extra)
+    values += (NON_FINITE_ARRAYS if finite else []) + ([] if allow_empty else [[]])
     generated = st.one_of(
         st.text(min_size=1, max_size=5),
         st.lists(st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda z: z.imag != 0),

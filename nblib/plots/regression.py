@@ -103,7 +103,8 @@ def scatter_with_residuals(x, y, m=None, b=None, ax=None, line_x=None, residuals
         heights, bars = _line(m, b, line_x), _line(m, b, x)
     labels = _labels(labels, 2)
     color, residuals = _colour(color), as_flag(residuals, "residuals")
-    label, data_label = as_text(label, "label", allow_none=True), as_text(data_label, "data_label", allow_none=True)
+    label = as_text(label, "label", allow_none=True)
+    data_label = as_text(data_label, "data_label", allow_none=True)
     ax = _new_axes(ax)
     set_axes(ax, xlabel=labels[0], ylabel=labels[1])
     artists = {"points": ax.scatter(x, y, s=30, color=COLORS["data"], zorder=3, label=data_label),

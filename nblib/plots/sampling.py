@@ -28,8 +28,8 @@ def grid_points(n_dims, bins):
     n_dims = as_count(n_dims, "n_dims")
     bins = as_count(bins, "bins")
     if bins > 1 and n_dims > math.log10(MAX_POINTS) / math.log10(bins):  # bins ** n_dims could be huge
-        raise ValueError(f"bins ** n_dims = {bins} ** {n_dims} points is too many to list (at most {MAX_POINTS:,}); "
-                         f"use nblib.search.grid_guesses to count them")
+        raise ValueError(f"bins ** n_dims = {bins} ** {n_dims} points is too many to list "
+                         f"(at most {MAX_POINTS:,}); use nblib.search.grid_guesses to count them")
     as_count(n_dims, "n_dims", maximum=32)
     centres = (np.arange(bins) + 0.5) / bins
     axes = np.meshgrid(*([centres] * n_dims), indexing="ij")
