@@ -13,12 +13,14 @@ def still_html(explorable):
 
     A notebook saved with widget outputs and reopened cannot find the widget's
     model until its cell runs again; this second output shows the default frame
-    and says so. A style rule hides it while the live view is there (JupyterLab).
+    and says so. Style rules hide it while the live view is there, and hide the
+    widget's "model not found" message while it is not (JupyterLab).
     """
     image = image_tag(data_uri(explorable.render(explorable.default_indices)), explorable)
     return ('<div class="nblib-still">'
-            "<style>.jp-OutputArea-child:has(.nblib-live) + .jp-OutputArea-child .nblib-still"
-            "{display: none}</style>"
+            "<style>.jp-OutputArea-child:has(.nblib-live) + .jp-OutputArea-child .nblib-still {display: none}"
+            ".jp-OutputArea-child:has(+ .jp-OutputArea-child .nblib-still) > "
+            ".jp-OutputArea-output.jupyter-widgets:not(:has(.nblib-live)) {display: none}</style>"
             "<p><em>The sliders of this figure come back when you run its cell. "
             "Until then, here is its starting picture.</em></p>"
             f"{image}</div>")
