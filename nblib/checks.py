@@ -107,27 +107,20 @@ def as_int_array(value, name, ndim=None, low=None, high=None, allow_empty=False)
     """Return ``value`` as an integer array (dtype intp) with entries in ``[low, high]``, or raise.
 
     Floats are accepted when every entry is a whole number (``2.0`` but not ``2.5``);
-    bools and strings are not.
+    bools and strings are not. Entries must lie within ``2**53`` of zero (where
+    every integer is also a float).
     """
-    array = as_array(value, name, ndim=ndim, dtype=np.asarray(value).dtype if _is_int_like(value) else None,
-                     allow_empty=allow_empty)
-    if np.issubdtype(array.dtype, np.floating) and np.any(array != np.round(array)):
+    array = as_array(value, name, ndim=ndim, allow_empty=allow_empty)
+    if np.any(array != np.round(array)):
         raise ValueError(f"{name} must hold whole numbers, got non-integer values")
     too_low = low is not None and array.size and array.min() < low
     too_high = high is not None and array.size and array.max() > high
     if too_low or too_high:
         raise ValueError(f"{name} must hold integers in {_interval(low, high)}, "
                          f"got values from {array.min():g} to {array.max():g}")
-    if array.size and np.abs(array).max() > np.iinfo(np.intp).max:
-        raise ValueError(f"{name} holds integers too large for an index")
+    if array.size and np.abs(array).max() > 2 ** 53:
+        raise ValueError(f"{name} holds integers too large (beyond 2**53)")
     return array.astype(np.intp)
-
-
-def _is_int_like(value):
-    try:
-        return np.issubdtype(np.asarray(value).dtype, np.integer)
-    except (TypeError, ValueError, OverflowError):
-        return False
 
 
 def same_length(**arrays):

@@ -19,7 +19,7 @@ pre-activations ``z`` need not be kept.
 import numpy as np
 
 from nblib.activations import ACTIVATIONS, _log_softmax
-from nblib.checks import as_array, as_count, as_flag, as_float_dtype, as_name, as_number, as_seed
+from nblib.checks import as_array, as_count, as_flag, as_float_dtype, as_int_array, as_name, as_number, as_seed
 from nblib.counting import count_params, layer_widths
 
 __all__ = ["MLP", "LOSSES", "count_params"]
@@ -303,16 +303,14 @@ def check_labels(y, n, k):
     """
     n, k = as_count(n, "n"), as_count(k, "k")
     try:
-        y = as_array(y, "y", ndim=1)
+        y = as_int_array(y, "y", ndim=1)
     except TypeError as error:
         raise TypeError(f"y must hold integer class labels; {error}") from None
     if y.shape != (n,):
         raise ValueError(f"y must have shape ({n},) (one class label per example), got {y.shape}")
-    if np.any(y != np.round(y)):
-        raise ValueError("y must hold integer class labels, got non-integer values")
     if y.min() < 0 or y.max() >= k:
-        raise ValueError(f"class labels must lie in 0..{k - 1}, got values of y from {y.min():g} to {y.max():g}")
-    return y.astype(np.intp)
+        raise ValueError(f"class labels must lie in 0..{k - 1}, got values of y from {y.min()} to {y.max()}")
+    return y
 
 
 def _quiet():

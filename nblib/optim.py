@@ -111,12 +111,13 @@ def _checked_step(params, grads):
                          f"per parameter array")
     checked = []
     for i, (w, g) in enumerate(zip(params, grads)):
-        if not isinstance(w, np.ndarray) or not np.issubdtype(w.dtype, np.floating):
+        if not isinstance(w, np.ndarray) or w.dtype.kind != "f":
             raise TypeError(f"params[{i}] must be a float numpy array, which step updates in place; "
                             f"got {_describe(w)}")
         if not w.flags.writeable:
             raise ValueError(f"params[{i}] must be writeable: step updates it in place")
-        g = as_array(g, f"grads[{i}]", allow_empty=True, finite=False)
+        if not (isinstance(g, np.ndarray) and g.dtype.kind in "fiu"):  # arrays of real numbers pass at once
+            g = as_array(g, f"grads[{i}]", allow_empty=True, finite=False)
         if g.shape != w.shape:
             raise ValueError(f"params[{i}] has shape {w.shape} but grads[{i}] has shape {g.shape}")
         checked.append(g)
