@@ -53,6 +53,7 @@ def test_face_numbers():
     y_hat, y_face = face_patch_predictions()
     face = ch02.face_numbers(y_face, y_hat)
     assert str(face.me) == "0.15" and str(face.coin_ce) == f"{np.log(2):.4f}"
+    assert face.mae.value == pytest.approx((0.29 + 0.77 + 0.45 + 0.12 + 0.44 + 0.05) / 6)   # 0.3533...
 
 
 def test_explorable_has_fine_sliders_around_the_least_squares_line():
