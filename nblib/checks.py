@@ -191,8 +191,7 @@ def as_count(value, name, minimum=1, maximum=None):
         raise ValueError(f"Invalid {name}: {_describe(value)} (expected an integer >= {minimum})")
     if maximum is not None and value > maximum:
         raise ValueError(f"Invalid {name}: {_describe(value)} (expected an integer from "
-                         f"{'-inf' if minimum is None else minimum} to {maximum:,}; "
-                         f"more would take too long or too much memory)")
+                         f"{'-inf' if minimum is None else minimum} to {maximum:,})")
     return value
 
 
