@@ -1,0 +1,416 @@
+"""Chapter 7, Overfitting and honest evaluation: its data, figures, explorable and checks.
+
+The running example is a *source* of noisy points: ``y = x + noise`` on ``[-1, 1]``, noise
+Gaussian with standard deviation :data:`NOISE`. The chapter's eleven training points are
+:func:`nblib.data.noisy_polynomial` ``(11, degree=1, noise=NOISE, seed=2)``; unseen points come
+from the same source through :func:`fresh_points`. Polynomials are fitted by least squares
+(:func:`poly_fit`). ``*_figure`` functions return closed figures, ``*_numbers`` functions the
+numbers the prose quotes as :class:`~nblib.chapters.text.Shown` values, ``check_7_k`` the
+exercises' checks.
+"""
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.patches import Rectangle
+from numpy.polynomial import polynomial as P
+
+from nblib import optim
+from nblib.chapters.text import figure, numbers, shown
+from nblib.data import digits, noisy_polynomial, train_val_test_split
+from nblib.exercises import ChoiceCheck, NumberCheck
+from nblib.explorable import freeze_background
+from nblib.nn import MLP
+from nblib.theme import COLORS, set_axes
+from nblib.training import fit, kfold_indices
+
+#: Standard deviation of the source's noise, and the seed of the eleven training points.
+NOISE = 0.2
+SEED = 2
+#: The polynomial degrees the chapter compares: 0 (a constant) to 10 (through all eleven points).
+DEGREES = np.arange(11)
+#: Where curves are drawn, and the window every picture of the points uses.
+GRID = np.linspace(-1.0, 1.0, 401)
+YLIM = (-2.2, 2.2)
+
+
+# --- The source and polynomial fits -------------------------------------------------------------
+
+def training_points():
+    """The eleven training points ``(x, y)``, each of shape (11,), and the true coefficients."""
+    return noisy_polynomial(11, degree=1, noise=NOISE, seed=SEED, return_coef=True)
+
+
+_X, _Y, _COEF = training_points()
+
+
+def fresh_points(n, seed):
+    """``n`` unseen points from the same source: x uniform on [-1, 1], ``y = x + noise``.
+
+    Returns ``(x, y)``, each of shape (n,).
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1.0, 1.0, n)
+    return x, P.polyval(x, _COEF) + rng.normal(0.0, NOISE, n)
+
+
+def poly_fit(x, y, degree):
+    """Least-squares coefficients ``(degree + 1,)`` of a polynomial, lowest power first.
+
+    x, y: shape (n,), x in [-1, 1] (where the powers of x are well scaled). With n = degree + 1
+    distinct points the polynomial passes through every point.
+    """
+    powers = np.vander(x, degree + 1, increasing=True)
+    return np.linalg.lstsq(powers, y, rcond=None)[0]
+
+
+def poly_mse(coef, x, y):
+    """Mean squared error of the polynomial ``coef`` on the points ``(x, y)``."""
+    return float(np.mean((P.polyval(x, coef) - y) ** 2))
+
+
+def degree_errors(x, y, x_new, y_new, degrees=DEGREES):
+    """Training and unseen-point MSE of the least-squares polynomial of each degree.
+
+    Returns ``(train, new)``, two arrays of shape ``(len(degrees),)``.
+    """
+    fits = [poly_fit(x, y, d) for d in degrees]
+    return (np.array([poly_mse(c, x, y) for c in fits]), np.array([poly_mse(c, x_new, y_new) for c in fits]))
+
+
+def fit_numbers(x, y, x_new, y_new):
+    """Training and unseen-point MSE of the line and of the degree-10 curve, as text."""
+    train, new = degree_errors(x, y, x_new, y_new)
+    best = int(np.argmin(new))
+    return numbers(line_train=shown(train[1], ".3f"), line_new=shown(new[1], ".3f"),
+                   wiggle_train=shown(train[10], ".1e"), wiggle_new=shown(new[10], ".3f"),
+                   ratio=shown(new[10] / new[1], ".0f"), noise_var=shown(NOISE ** 2, ".2f"),
+                   best_degree=shown(best, "d"), n_new=shown(len(x_new), ",d"),
+                   const_train=shown(train[0], ".3f"), const_new=shown(new[0], ".3f"))
+
+
+def _short(mse):
+    """An MSE in two significant digits, or 0 when it is zero up to rounding."""
+    return "0" if mse < 1e-12 else f"{mse:.2g}"
+
+
+def _points(ax, x, y, x_new=None, y_new=None):
+    if x_new is not None:
+        ax.plot(x_new, y_new, "o", color=COLORS["residual"], markersize=2.5, alpha=0.35, label="unseen points")
+    ax.plot(x, y, "o", color=COLORS["data"], markersize=6, label="training points", zorder=3)
+
+
+def two_fits_figure(x, y, x_new, y_new):
+    """The straight line and the degree-10 curve through the eleven points, over unseen points."""
+    fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.4), sharey=True)
+    for ax, degree in zip(axes, (1, 10)):
+        coef = poly_fit(x, y, degree)
+        _points(ax, x, y, x_new, y_new)
+        ax.plot(GRID, P.polyval(GRID, coef), color=COLORS["model"], label=f"degree {degree}")
+        title = (f"degree {degree}: training MSE {_short(poly_mse(coef, x, y))}, "
+                 f"unseen {_short(poly_mse(coef, x_new, y_new))}")
+        set_axes(ax, xlabel="$x$", ylabel="$y$" if degree == 1 else None, title=title, xlim=(-1.05, 1.05),
+                 ylim=YLIM)
+    axes[0].legend(loc="upper left", fontsize=9)
+    return figure(fig)
+
+
+def degree_figure(train, new):
+    """Training and unseen-point MSE against the degree (log scale), the noise level dashed."""
+    fig, ax = plt.subplots(figsize=(5.6, 3.4))
+    _error_curves(ax, train, new)
+    ax.legend(fontsize=9)
+    return figure(fig)
+
+
+def _error_curves(ax, train, new):
+    """Draw the two error curves against degree on ``ax``; returns nothing."""
+    ax.plot(DEGREES, train, "o-", color=COLORS["data"], label="training points")
+    ax.plot(DEGREES, new, "s-", color=COLORS["model"], label="unseen points")
+    ax.axhline(NOISE ** 2, color=COLORS["ink"], linestyle=":", linewidth=1.2, label="noise variance")
+    if train[-1] < 1e-6:
+        ax.annotate("0, off the chart", (DEGREES[-1], 1e-6), xytext=(-4, 8), textcoords="offset points",
+                    ha="right", fontsize=8, color=COLORS["data"])
+    set_axes(ax, xlabel="polynomial degree", ylabel="MSE (log scale)", yscale="log", ylim=(1e-6, 3))
+    ax.set_xticks(DEGREES)
+
+
+# --- A network that overfits --------------------------------------------------------------------
+
+#: The network of the epochs figure: 200 training digits, one hidden layer of 128 ReLUs.
+N_SMALL = 200
+EPOCHS = 150
+
+
+def digit_splits(seed=0):
+    """The digits split 60/20/20 into training, validation and test sets (stratified, seeded).
+
+    Returns ``X_train, X_val, X_test, y_train, y_val, y_test``.
+    """
+    X, y = digits()
+    return train_val_test_split(X, y, val=0.2, test=0.2, seed=seed)
+
+
+def overfit_run(X_train, y_train, X_val, y_val, seed=0):
+    """Train a 64-128-10 network with Adam on the first :data:`N_SMALL` training digits.
+
+    Returns the ``History`` of :data:`EPOCHS` epochs (cross-entropy, mini-batches of 32).
+    """
+    net = MLP([64, 128, 10], seed=seed)
+    return fit(net, X_train[:N_SMALL], y_train[:N_SMALL], optim.Adam(0.003), epochs=EPOCHS, batch_size=32,
+               X_val=X_val, y_val=y_val, seed=seed, progress=False)
+
+
+def epochs_numbers(history):
+    """The turn of the validation loss and the losses at the turn and at the end, as text."""
+    best = history.best_epoch
+    return numbers(best=shown(best, "d"), epochs=shown(EPOCHS, "d"), n_small=shown(N_SMALL, "d"),
+                   val_best=shown(history.val_loss[best], ".3f"), val_end=shown(history.val_loss[-1], ".3f"),
+                   train_best=shown(history.train_loss[best], ".3f"),
+                   train_end=shown(history.train_loss[-1], ".4f"),
+                   acc_best=shown(100 * history.val_acc[best], ".1f"),
+                   acc_end=shown(100 * history.val_acc[-1], ".1f"))
+
+
+def epochs_figure(history):
+    """Training and validation loss against epochs (log scale), the lowest validation loss marked."""
+    fig, ax = plt.subplots(figsize=(6.0, 3.5))
+    epochs = np.arange(len(history.train_loss))
+    ax.plot(epochs, history.train_loss, color=COLORS["data"], label="training loss")
+    ax.plot(epochs, history.val_loss, color=COLORS["model"], label="validation loss")
+    best = history.best_epoch
+    ax.axvline(best, color=COLORS["ink"], linestyle=":", linewidth=1.2)
+    ax.plot([best], [history.val_loss[best]], "o", color=COLORS["model"], markersize=8)
+    ax.annotate(f"lowest validation loss\n(epoch {best})", (best, history.val_loss[best]), xytext=(12, 28),
+                textcoords="offset points", fontsize=9, arrowprops=dict(arrowstyle="-", color=COLORS["ink"]))
+    set_axes(ax, xlabel="epoch", ylabel="cross-entropy (log scale)", yscale="log", legend=True)
+    return figure(fig)
+
+
+# --- Splits and folds ---------------------------------------------------------------------------
+
+_SET_COLORS = {"training": COLORS["data"], "validation": COLORS["highlight"], "test": COLORS["bad"]}
+
+
+def split_numbers(splits):
+    """Sizes of the three sets of :func:`digit_splits` and their shares, as text."""
+    sizes = [len(part) for part in splits[:3]]
+    total = sum(sizes)
+    return numbers(n=shown(total, ",d"), n_train=shown(sizes[0], ",d"), n_val=shown(sizes[1], ",d"),
+                   n_test=shown(sizes[2], ",d"), share_train=shown(100 * sizes[0] / total, ".0f"))
+
+
+def split_figure(splits):
+    """One bar cut into the training, validation and test sets, each labelled with its size."""
+    sizes = [len(part) for part in splits[:3]]
+    fig, ax = plt.subplots(figsize=(7.0, 1.3))
+    start = 0
+    for (name, color), size in zip(_SET_COLORS.items(), sizes):
+        ax.add_patch(Rectangle((start, 0), size, 1, facecolor=color, edgecolor="white", linewidth=2))
+        ax.text(start + size / 2, 0.5, f"{name}\n{size} digits", ha="center", va="center", color="white",
+                fontsize=10, fontweight="bold")
+        start += size
+    ax.set_xlim(0, start)
+    ax.set_ylim(0, 1)
+    ax.axis("off")
+    return figure(fig)
+
+
+def kfold_figure(n=20, k=5, seed=0):
+    """k rows, one per round of k-fold cross-validation: each example is a square, coloured by its role."""
+    rounds = kfold_indices(n, k, seed=seed)
+    order = np.concatenate([held_out for _, held_out in rounds])     # draw each fold as a block
+    position = np.empty(n, dtype=int)
+    position[order] = np.arange(n)
+    fig, ax = plt.subplots(figsize=(7.0, 0.42 * k + 0.8))
+    for row, (train_idx, val_idx) in enumerate(rounds):
+        for idx, role in ((train_idx, "training"), (val_idx, "validation")):
+            for i in position[idx]:
+                ax.add_patch(Rectangle((i + 0.08, k - 1 - row + 0.1), 0.84, 0.8, facecolor=_SET_COLORS[role]))
+        ax.text(-0.4, k - 1 - row + 0.5, f"round {row + 1}", ha="right", va="center", fontsize=9)
+    for role in ("training", "validation"):
+        ax.add_patch(Rectangle((0, 0), 0, 0, facecolor=_SET_COLORS[role], label=f"{role} in this round"))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=9)
+    ax.set_xlim(-3.2, n)
+    ax.set_ylim(0, k)
+    ax.axis("off")
+    return figure(fig)
+
+
+# --- Choosing the degree by cross-validation ----------------------------------------------------
+
+def cv_scores(x, y, k=5, seed=0, degrees=DEGREES):
+    """k-fold validation MSE of each degree: an array ``(len(degrees), k)``, one column per fold."""
+    rounds = kfold_indices(len(x), k, seed=seed)
+    return np.array([[poly_mse(poly_fit(x[tr], y[tr], d), x[va], y[va]) for tr, va in rounds] for d in degrees])
+
+
+def search_numbers(scores, test):
+    """The winner of the cross-validated search and its test score, as text.
+
+    scores: ``(n_degrees, k)`` from :func:`cv_scores`; test: the test MSE of each degree
+    refitted on all the development points, shape ``(n_degrees,)``.
+    """
+    winner = int(np.argmin(scores.mean(axis=1)))
+    on_test = int(np.argmin(test))
+    return numbers(winner=shown(winner, "d"), winner_cv=shown(scores[winner].mean(), ".3f"),
+                   winner_test=shown(test[winner], ".3f"), on_test=shown(on_test, "d"),
+                   on_test_score=shown(test[on_test], ".3f"), k=shown(scores.shape[1], "d"))
+
+
+def search_figure(scores, test):
+    """Each degree's validation MSE per fold (dots) and on average (line), its test MSE, the winner."""
+    fig, ax = plt.subplots(figsize=(6.0, 3.5))
+    for fold in scores.T:
+        ax.plot(DEGREES, fold, "o", color=COLORS["highlight"], markersize=3, alpha=0.6)
+    ax.plot(DEGREES, scores.mean(axis=1), "o-", color=COLORS["highlight"], label="mean over the folds")
+    ax.plot(DEGREES, test, "s--", color=COLORS["bad"], markersize=4, label="test set (look, don't pick)")
+    winner = int(np.argmin(scores.mean(axis=1)))
+    ax.plot([winner], [scores[winner].mean()], "*", color=COLORS["ink"], markersize=15, label="the winner")
+    ax.plot([], [], "o", color=COLORS["highlight"], markersize=3, alpha=0.6, label="one fold")
+    set_axes(ax, xlabel="polynomial degree", ylabel="validation MSE (log scale)", yscale="log", legend=True)
+    ax.set_xticks(DEGREES)
+    return figure(fig)
+
+
+def honesty_trials(n_trials=200, n_dev=20, n_test=10, k=5, n_truth=2000, seed=0):
+    """Repeat the search on many data sets and compare what each way of picking reports with the truth.
+
+    Each trial draws ``n_dev`` development and ``n_test`` test points from the source. Two ways
+    of choosing the degree: by k-fold cross-validation on the development points (*honest*), or
+    by the lowest test MSE (*peeking*). Either winner is refitted on the development points; we
+    keep its test MSE (what it reports) and its MSE on ``n_truth`` fresh points (the truth).
+
+    Returns a dict of arrays ``(n_trials,)``: ``"honest_reported"``, ``"honest_true"``,
+    ``"peek_reported"``, ``"peek_true"``.
+    """
+    x_truth, y_truth = fresh_points(n_truth, seed=10 ** 6 + seed)
+    results = {name: [] for name in ("honest_reported", "honest_true", "peek_reported", "peek_true")}
+    for trial in range(n_trials):
+        x, y = fresh_points(n_dev + n_test, seed=seed * 10 ** 4 + trial)
+        x_dev, y_dev, x_test, y_test = x[:n_dev], y[:n_dev], x[n_dev:], y[n_dev:]
+        fits = [poly_fit(x_dev, y_dev, d) for d in DEGREES]
+        test = [poly_mse(c, x_test, y_test) for c in fits]
+        for name, pick in (("honest", int(np.argmin(cv_scores(x_dev, y_dev, k, seed=trial).mean(axis=1)))),
+                           ("peek", int(np.argmin(test)))):
+            results[f"{name}_reported"].append(test[pick])
+            results[f"{name}_true"].append(poly_mse(fits[pick], x_truth, y_truth))
+    return {name: np.array(values) for name, values in results.items()}
+
+
+def honesty_numbers(trials):
+    """Medians of what each way of picking reports and of its true error, and how often it flatters."""
+    med = {name: np.median(values) for name, values in trials.items()}
+    return numbers(n=shown(len(trials["peek_true"]), "d"),
+                   honest_reported=shown(med["honest_reported"], ".4f"), honest_true=shown(med["honest_true"], ".4f"),
+                   peek_reported=shown(med["peek_reported"], ".4f"), peek_true=shown(med["peek_true"], ".4f"),
+                   peek_flatters=shown(100 * np.mean(trials["peek_reported"] < trials["peek_true"]), ".0f"),
+                   honest_flatters=shown(100 * np.mean(trials["honest_reported"] < trials["honest_true"]), ".0f"),
+                   optimism=shown(100 * (1 - med["peek_reported"] / med["peek_true"]), ".0f"))
+
+
+def honesty_figure(trials):
+    """For each way of picking, the reported test MSE against the true MSE, one dot per trial."""
+    fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.8), sharex=True, sharey=True)
+    low = min(v.min() for v in trials.values()) * 0.8
+    high = max(v.max() for v in trials.values()) * 1.25
+    titles = {"honest": "picked by cross-validation", "peek": "picked on the test set"}
+    for ax, (name, title) in zip(axes, titles.items()):
+        reported, true = trials[f"{name}_reported"], trials[f"{name}_true"]
+        ax.plot([low, high], [low, high], color=COLORS["ink"], linewidth=1, linestyle=":")
+        ax.plot(reported, true, "o", color=COLORS["good"] if name == "honest" else COLORS["bad"], markersize=3.5,
+                alpha=0.6)
+        ax.plot([np.median(reported)], [np.median(true)], "X", color=COLORS["ink"], markersize=11,
+                label="medians")
+        above = 100 * np.mean(true > reported)
+        set_axes(ax, xlabel="test MSE it reports", ylabel="its true MSE" if name == "honest" else None,
+                 title=f"{title}: {above:.0f}% above the diagonal", xscale="log", yscale="log",
+                 xlim=(low, high), ylim=(low, high))
+    axes[0].legend(loc="upper left", fontsize=9)
+    return figure(fig)
+
+
+# --- Explore the degree -------------------------------------------------------------------------
+
+_X_NEW, _Y_NEW = fresh_points(200, seed=1)
+_FITS = [poly_fit(_X, _Y, d) for d in DEGREES]
+_TRAIN, _NEW = degree_errors(_X, _Y, _X_NEW, _Y_NEW)
+
+
+def degree_view(fig):
+    """The explorable's view. Left: the training points, unseen points and the fitted polynomial.
+    Right: training and unseen-point MSE against the degree, the chosen degree marked.
+    Returns ``update(degree)``.
+    """
+    left, right = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    _points(left, _X, _Y, _X_NEW, _Y_NEW)
+    curve, = left.plot(GRID, P.polyval(GRID, _FITS[1]), color=COLORS["model"], label="fitted polynomial")
+    set_axes(left, xlabel="$x$", ylabel="$y$", xlim=(-1.05, 1.05), ylim=YLIM)
+    left.legend(loc="upper left", fontsize=8)
+    title = left.set_title("")
+    _error_curves(right, _TRAIN, _NEW)
+    right.legend(loc="lower left", fontsize=8)
+    marks, = right.plot([1, 1], [_TRAIN[1], _NEW[1]], "o", color=COLORS["ink"], markersize=9, fillstyle="none",
+                        markeredgewidth=2)
+    freeze_background(fig, [curve, title, marks])
+
+    def update(degree):
+        degree = int(round(degree))
+        curve.set_ydata(P.polyval(GRID, _FITS[degree]))
+        marks.set_data([degree, degree], [max(_TRAIN[degree], 1e-6), _NEW[degree]])
+        title.set_text(f"degree {degree}: training {_short(_TRAIN[degree])}, unseen {_short(_NEW[degree])}")
+        return (f"Degree {degree}: training MSE {_short(_TRAIN[degree])}, "
+                f"MSE on unseen points {_short(_NEW[degree])}.")
+
+    return update
+
+
+# --- Exercises ----------------------------------------------------------------------------------
+
+_X_TEST, _Y_TEST = fresh_points(200, seed=7)
+_C3 = poly_fit(_X, _Y, 3)
+_TEST_3 = poly_mse(_C3, _X_TEST, _Y_TEST)
+check_7_1 = NumberCheck(_TEST_3, rtol=1e-3, hints=[
+    (poly_mse(_C3, _X, _Y), "That is the error on the training points: evaluate the fit on the unseen points."),
+    (float(np.sqrt(_TEST_3)), "That is the root of the MSE: leave out the square root."),
+    (poly_mse(poly_fit(_X, _Y, 1), _X_TEST, _Y_TEST), "That is the straight line's test error: fit degree 3."),
+    (poly_mse(poly_fit(_X_TEST, _Y_TEST, 3), _X_TEST, _Y_TEST),
+     "You fitted the polynomial to the unseen points: fit it to the eleven training points."),
+], hint="Fit with np.polyfit(x, y, 3), evaluate with np.polyval at x_unseen, and average the squared errors.")
+
+_SETS = ["training set", "validation set", "test set"]
+check_7_2 = ChoiceCheck(_SETS[1], _SETS, explanations={
+    _SETS[0]: "The training error only falls as the degree grows: it would always pick the wiggliest curve.",
+    _SETS[2]: "Then the test score is no longer a fair estimate: you chose the model because it did well there.",
+}, hint="Which set is kept aside for choices, so that another one stays untouched?")
+
+check_7_3 = NumberCheck(len(DEGREES) * 5 + 1, rtol=0, atol=0.5, hints=[
+    (len(DEGREES) * 5, "Almost: after choosing the degree, the winner is fitted once more on all the points."),
+    (len(DEGREES), "Each degree is fitted once per round of cross-validation, not once in all."),
+    (5, "Each round fits every degree, not just one."),
+    (len(DEGREES) * 6, "The refit is of the winner only, not of every degree."),
+], hint="Count the fits per round of cross-validation, then the rounds, then what happens after the choice.")
+
+#: Validation losses of an imaginary run, epoch 0 first, for exercise 7.4.
+VAL_LOSSES = np.array([0.92, 0.61, 0.50, 0.45, 0.47, 0.44, 0.46, 0.48, 0.47, 0.52, 0.55])
+
+
+def _early_stop(val_losses, patience):
+    """``[stop epoch, kept epoch]`` of early stopping as ``nblib.training.fit`` does it."""
+    best, waited = 0, 0
+    for epoch in range(1, len(val_losses)):
+        if val_losses[epoch] < val_losses[best]:
+            best, waited = epoch, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return [epoch, best]
+    return [len(val_losses) - 1, best]
+
+
+_STOP = _early_stop(VAL_LOSSES, 3)
+check_7_4 = NumberCheck(_STOP, rtol=0, atol=0.5, hints=[
+    ([None, len(VAL_LOSSES) - 1], "Early stopping keeps the weights of the best epoch, not of the last one."),
+    ([None, 3], "Look again after epoch 3: one later epoch has an even lower validation loss."),
+    ([6, None], "The count of epochs without improvement starts again whenever the loss reaches a new low."),
+    ([_STOP[0] + 1, _STOP[1] + 1], "Epochs are counted from 0 here: the first loss in the list is epoch 0."),
+], hint="Walk along the list, keeping the lowest loss so far and how many epochs have passed since it.")
