@@ -91,13 +91,41 @@ def test_scrubber_html_holds_labelled_ranges_a_still_and_frames_as_data():
     assert "http" not in page.replace(explorable.alt, "")
 
 
+def ints(values):
+    """A list of integers, plain or as arithmetic runs, as explorable.js expands it."""
+    if isinstance(values, dict):
+        runs = values["runs"]
+        return [runs[i] + k * runs[i + 1] for i in range(0, len(runs), 3) for k in range(runs[i + 2])]
+    return values
+
+
+def undelta(path):
+    out, previous = [], None
+    for x, y in zip(path[::2], path[1::2]):
+        if x is None:
+            out += [None, None]
+            previous = None
+            continue
+        if previous is not None:
+            x, y = x + previous[0], y + previous[1]
+        out += [x, y]
+        previous = (x, y)
+    return out
+
+
+def fill(patterns, entry):
+    numbers = str(entry).split("|") if entry != "" else []
+    pattern = 0 if len(patterns) == 1 else int(numbers.pop(0))
+    parts = patterns[pattern].split("\x00")
+    return parts[0] + "".join(n + part for n, part in zip(numbers, parts[1:]))
+
+
 def state_at(layer, frame):
     """A layer's state at a frame, resolved as explorable.js resolves it."""
     index = layer["index"]
-    if isinstance(index, dict):
-        index = [v for v, n in zip(index["runs"][::2], index["runs"][1::2]) for _ in range(n)]
-    row = frame if index is None else index[frame]
-    varying = {name: column[row] for name, column in layer["states"].items() if column[row] is not None}
+    row = frame if index is None else ints(index)[frame]
+    varying = {name: ints(column)[row] for name, column in layer["states"].items()
+               if ints(column)[row] is not None}
     state = {**layer["const"], **varying}
     for name, slot in layer.get("slots", {}).items():
         if varying.get(name):
@@ -105,15 +133,12 @@ def state_at(layer, frame):
             for position, value in zip(slot["at"], varying[name]):
                 full[position] = value
             state[name] = full
-    if layer.get("paths") and "points" not in layer.get("slots", {}) and varying.get("points"):
-        path, n = varying["points"]
-        state["points"] = layer["paths"][path][:2 * n]
+    if "points_path" in varying:
+        state["points"] = undelta(layer["paths"][varying["points_path"]])[:2 * varying["points_length"]]
     for name, patterns in layer.get("patterns", {}).items():
         value = varying.get(name)
-        fill = lambda entry: "".join(part + (entry[k + 1] if k + 1 < len(entry) else "")
-                                     for k, part in enumerate(patterns[entry[0]].split("\x00")))
-        if value:
-            state[name] = [fill(v) for v in value] if isinstance(value[0], list) else fill(value)
+        if value is not None:
+            state[name] = [fill(patterns, v) for v in value] if isinstance(value, list) else fill(patterns, value)
     return state
 
 
@@ -150,8 +175,12 @@ def test_a_growing_path_is_stored_once_with_a_length_per_frame():
     assert len(line["paths"]) == 2, "one full path per learning rate"
     assert sorted(len(p) for p in line["paths"]) == [100, 100], "50 points of x and y each"
     assert [len(state_at(line, f)["points"]) for f in (0, 1, 49, 50)] == [2, 4, 100, 2]
+    explorable.show((0, 49))
+    last = explorable.figure.axes[0].transData.transform((25.0, 25.0))      # lr 0.5 times the 50th point
+    assert state_at(line, 49)["points"][-2:] == [round(4 * last[0]), round(4 * (data["height"] - last[1]))]
     assert said["kind"] == "say" and state_at(said, 7) == {"text": "7 steps"}
-    assert said["patterns"] == {"text": ["\x00 steps"]} and said["states"]["text"][7] == [0, "7"]
+    assert said["patterns"] == {"text": ["\x00 steps"]} and said["states"]["text"][7] == "7"
+    assert ints(line["states"]["points_length"])[:3] == [1, 2, 3] and isinstance(line["states"]["points_length"], dict)
     assert data["sliders"][1]["play"] is True
     page = explorable.to_html()
     assert 'class="explorable-play"' in page and "<select" in page

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import validation_harness as vh
-from nblib.explorable import Explorable, Slider, explore, freeze_background, log_slider
+from nblib.explorable import MAX_FRAMES, Explorable, Slider, explore, freeze_background, log_slider
 from nblib.explorable.font import write_fonts
 
 COVERS = {
@@ -75,7 +75,7 @@ ENTRIES = [
              lambda: {"name": "lr", "low": 1e-3, "high": 1.0, "num": 7},
              {"low": vh.number("low", low=0, low_inclusive=False),
               "high": vh.number("high", extra=[1e-4, 1e-3]),
-              "num": vh.count("num", maximum=20_000)}),
+              "num": vh.count("num", maximum=MAX_FRAMES)}),
     vh.Entry("nblib.explorable.explore", lambda **kw: explore(kw.pop("view"), *kw.pop("sliders"), **kw),
              lambda: {"view": view, "sliders": sliders(), "alt": "A line", "figsize": (2, 1.5), "dpi": 30},
              {"view": vh.function("view"),

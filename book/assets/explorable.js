@@ -23,17 +23,36 @@
     return pictures[uri];
   }
 
-  function expandIndex(index, n) {
-    if (index === null || index === undefined) return null;
-    if (Array.isArray(index)) return index;
-    var out = [], runs = index.runs;
-    for (var i = 0; i < runs.length; i += 2) for (var k = 0; k < runs[i + 1]; k++) out.push(runs[i]);
+  /* A list of integers, plain or as arithmetic runs {"runs": [first, step, count, ...]}. */
+  function expandInts(list) {
+    if (list === null || list === undefined || Array.isArray(list) || !list.runs) return list;
+    var out = [], runs = list.runs;
+    for (var i = 0; i < runs.length; i += 3) for (var k = 0; k < runs[i + 2]; k++) out.push(runs[i] + k * runs[i + 1]);
     return out;
   }
 
+  /* A path stored as differences between neighbouring points, back to absolute coordinates. */
+  function undelta(path) {
+    var out = path.slice(), x = null, y = null;
+    for (var i = 0; i + 1 < out.length; i += 2) {
+      if (out[i] === null) { x = y = null; continue; }
+      if (x !== null) { out[i] += x; out[i + 1] += y; }
+      x = out[i]; y = out[i + 1];
+    }
+    return out;
+  }
+
+  function unpack(layer) {
+    layer.index = expandInts(layer.index);
+    for (var key in layer.states) layer.states[key] = expandInts(layer.states[key]);
+    if (layer.paths) layer.paths = layer.paths.map(undelta);
+  }
+
   function fillPattern(patterns, entry) {
-    var parts = patterns[entry[0]].split("\u0000"), text = parts[0];
-    for (var i = 1; i < parts.length; i++) text += entry[i] + parts[i];
+    var numbers = String(entry).split("|"), pattern = patterns.length === 1 ? 0 : +numbers.shift();
+    if (patterns.length === 1 && entry === "") numbers = [];
+    var parts = patterns[pattern].split("\u0000"), text = parts[0];
+    for (var i = 1; i < parts.length; i++) text += numbers[i - 1] + parts[i];
     return text;
   }
 
@@ -50,14 +69,14 @@
       slot.at.forEach(function (position, k) { full[position] = state[key][k]; });
       out[key] = full;
     }
-    if (layer.paths && state.points && !(layer.slots && layer.slots.points)) {
-      out.points = layer.paths[state.points[0]].slice(0, 2 * state.points[1]);
+    if (layer.paths && state.points_path !== undefined) {
+      out.points = layer.paths[state.points_path].slice(0, 2 * state.points_length);
     }
     for (key in layer.patterns || {}) {
       var value = state[key], patterns = layer.patterns[key];
-      if (!value) continue;
-      out[key] = Array.isArray(value[0]) ? value.map(function (v) { return fillPattern(patterns, v); })
-                                         : fillPattern(patterns, value);
+      if (value === undefined || value === null) continue;
+      out[key] = Array.isArray(value) ? value.map(function (v) { return fillPattern(patterns, v); })
+                                      : fillPattern(patterns, value);
     }
     return out;
   }
@@ -167,7 +186,7 @@
   function Explorable(root) {
     this.root = root;
     this.data = JSON.parse(root.querySelector(".explorable-data").textContent);
-    this.data.layers.forEach(function (layer) { layer.index = expandIndex(layer.index); });
+    this.data.layers.forEach(unpack);
     this.canvas = root.querySelector(".explorable-canvas");
     this.inputs = Array.prototype.slice.call(root.querySelectorAll('input[type="range"]'));
     this.outputs = root.querySelectorAll("output");

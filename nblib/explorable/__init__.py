@@ -57,7 +57,7 @@ MAX_EMBED_BYTES = 1_000_000
 SCRUBBER_ENV = "NBLIB_SCRUBBER"
 
 #: Recording stops with a clear message beyond this many frames (the product of the slider lengths).
-MAX_FRAMES = 20_000
+MAX_FRAMES = 60_000
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,15 @@ bytes go to coordinates and to sentences, so four generic rules keep them small:
   entries that never change are stored once in a template and each frame keeps
   only the others (``slots``);
 * a polyline that only grows from frame to frame (an optimizer's path along a
-  steps slider) is stored once in full (``paths``), a frame keeps its number and
-  a length;
+  steps slider) is stored once in full (``paths``, as differences between
+  neighbouring points), a frame keeps its number and a length;
 * a text that differs between frames only in its numbers ("MSE = 0.0181") is
   stored once as a pattern (``patterns``), a frame keeps its numbers.
 
 What is left, each distinct state, is stored once, by column (``states`` maps a
 field to its value in each state, ``count`` states in all), and every frame names
-its state (``index``). Coordinates are integers of 1/``QUANTUM`` pixel.
+its state (``index``). A list of integers that counts up or repeats is stored as
+arithmetic runs. Coordinates are integers of 1/``QUANTUM`` pixel.
 """
 
 import re
@@ -63,7 +64,13 @@ def _pack_one(kind, states):
             if slots is not None:
                 layer.setdefault("slots", {})[name] = {"base": base, "at": slots}
         elif name == "points":
-            layer["paths"], column = _share_prefixes(column)
+            paths, refs = _share_prefixes(column)
+            layer["paths"] = [_deltas(path) for path in paths]
+            for state, ref in zip(varying, refs):
+                del state["points"]
+                if ref is not None:
+                    state["points_path"], state["points_length"] = ref
+            continue
         for state, value in zip(varying, column):
             state[name] = value
     table, unique, index = {}, [], []
@@ -74,9 +81,9 @@ def _pack_one(kind, states):
             unique.append(state)
         index.append(table[key])
     columns = sorted({name for state in unique for name in state})
-    layer["states"] = {name: [state.get(name) for state in unique] for name in columns}
+    layer["states"] = {name: _compress_column([state.get(name) for state in unique]) for name in columns}
     layer["count"] = len(unique)
-    layer["index"] = None if index == list(range(len(index))) else _run_lengths(index)
+    layer["index"] = None if index == list(range(len(index))) else _int_runs(index)
     return layer
 
 
@@ -99,10 +106,11 @@ def _slots(column):
 
 
 def _patterns(column):
-    """Texts as ``[pattern number, number, number, ...]`` with the patterns stored once.
+    """Texts as ``"pattern number|number|number..."`` with the patterns stored once.
 
-    A pattern is the text with each number replaced by an empty slot; a list of
-    texts (a text's lines) becomes a list of such entries.
+    A pattern is the text with each number replaced by a NUL; a list of texts (a
+    text's lines) becomes a list of such entries. With a single pattern the entries
+    hold only the numbers.
     """
     patterns, where = [], {}
 
@@ -114,9 +122,12 @@ def _patterns(column):
         if pattern not in where:
             where[pattern] = len(patterns)
             patterns.append(pattern)
-        return [where[pattern], *numbers]
+        return "|".join([str(where[pattern]), *numbers])
 
     encoded = [[encode(t) for t in value] if isinstance(value, list) else encode(value) for value in column]
+    if len(patterns) == 1:                       # one pattern: its number need not be repeated
+        drop = lambda e: e[2:] if isinstance(e, str) else e
+        encoded = [[drop(e) for e in value] if isinstance(value, list) else drop(value) for value in encoded]
     return patterns, encoded
 
 
@@ -139,15 +150,46 @@ def _share_prefixes(column):
     return paths, out
 
 
-def _run_lengths(index):
-    """``{"runs": [value, count, value, count, ...]}`` when that is shorter than the plain list."""
+def _int_runs(values):
+    """A list of integers as ``{"runs": [first, step, count, ...]}`` (arithmetic runs) when that
+    is shorter: a frame index that counts up, a path number repeated along a steps slider."""
     runs = []
-    for value in index:
-        if runs and runs[-2] == value:
-            runs[-1] += 1
+    k = 0
+    while k < len(values):
+        step = values[k + 1] - values[k] if k + 1 < len(values) else 0
+        n = 1
+        while k + n < len(values) and values[k + n] - values[k + n - 1] == step:
+            n += 1
+        if n == 1:
+            step = 0
+        runs += [values[k], step, n]
+        k += n
+    return {"runs": runs} if len(runs) < len(values) else values
+
+
+def _compress_column(column):
+    """An integer column as arithmetic runs when that is shorter; anything else as it is."""
+    if column and all(isinstance(v, int) and not isinstance(v, bool) for v in column):
+        return _int_runs(column)
+    return column
+
+
+def _deltas(path):
+    """A flat [x0, y0, x1, y1, ...] path (None between pieces) as differences from the previous
+    point, which are small numbers; a point after None is absolute."""
+    out, previous = [], None
+    for k in range(0, len(path), 2):
+        x, y = path[k], path[k + 1]
+        if x is None or y is None:
+            out += [None, None]
+            previous = None
+        elif previous is None:
+            out += [x, y]
+            previous = (x, y)
         else:
-            runs += [value, 1]
-    return {"runs": runs} if len(runs) < len(index) else index
+            out += [x - previous[0], y - previous[1]]
+            previous = (x, y)
+    return out
 
 
 def _canonical(state):
@@ -171,4 +213,8 @@ def _quantize(value):
         return None
     ints = np.round(np.asarray(value, dtype=float).ravel() * QUANTUM)
     finite = np.isfinite(ints)
-    return [int(v) if ok else None for v, ok in zip(ints.tolist(), finite.tolist())]
+    if finite.all():
+        return ints.astype(np.int64).tolist()
+    out = np.where(finite, ints, 0).astype(np.int64).astype(object)
+    out[~finite] = None
+    return out.tolist()

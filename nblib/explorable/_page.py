@@ -9,6 +9,7 @@ frame, and the frames themselves as JSON (see :mod:`._pack` for the layout).
 
 import hashlib
 import html
+import itertools
 import json
 
 import numpy as np
@@ -52,34 +53,78 @@ def scrubber_html(explorable):
 
 
 def record(explorable):
-    """Record every frame of ``explorable``: background, foreground and packed layers (a dict)."""
-    fig, canvas = explorable.figure, explorable.canvas
+    """Record every frame of ``explorable``: background, foreground and packed layers (a dict).
+
+    Which artists move is first found on a sample of frames (every slider at its ends, and
+    an even spread of the rest); recording then calls ``update`` once per frame and checks
+    that nothing else moved, starting again with the larger set if something did.
+    """
+    fig = explorable.figure
     grid = list(explorable.grid())
     every = leaves(fig)
-    moving, said = set(), []
     limits, count = view_limits(fig), population(fig)
+
+    def unchanged():
+        return population(fig) == count and view_limits(fig) == limits
+
+    moving = set()
+    for indices in _sample(explorable, grid):
+        ids, _ = touched(every, explorable.update, explorable.values_at(indices))
+        moving |= ids
+        if not unchanged():
+            return _whole_frames(explorable, grid)
+    while True:
+        artists = draw_order(fig, [a for a in every if id(a) in moving])
+        backdrops = _backdrops(explorable, artists)
+        recorded = _record_frames(explorable, grid, every, artists, unchanged)
+        if recorded is None:
+            return _whole_frames(explorable, grid)
+        more, kinds, frames = recorded
+        if not more:
+            break
+        moving |= more
+    data = {"width": explorable.width_px, "height": explorable.height_px, "quantum": QUANTUM,
+            "default": grid.index(explorable.default_indices),
+            "background": backdrops[0], "foreground": backdrops[1], "layers": pack_layers(kinds, frames)}
+    return data
+
+
+def _sample(explorable, grid, size=300):
+    """The frames that find the moving artists: every corner of the slider grid, each slider's
+    ends with the others at their defaults, and about ``size`` frames spread evenly."""
+    if len(grid) <= size:
+        return grid
+    ends = [(0, len(s.values) - 1) for s in explorable.sliders]
+    corners = set(itertools.product(*ends))
+    default = explorable.default_indices
+    for k, (first, last) in enumerate(ends):
+        for end in (first, last):
+            corners.add(default[:k] + (end,) + default[k + 1:])
+    return sorted(corners) + grid[::max(1, len(grid) // size)]
+
+
+def _record_frames(explorable, grid, every, artists, unchanged):
+    """Each frame's state of ``artists`` (and the sentence ``update`` returned, as a "say" layer).
+
+    Returns ``(more, kinds, frames)``: ``more`` holds the ids of artists that moved but were
+    not in ``artists`` (record again with them); None if axis limits or artists changed."""
+    recorder = Recorder(explorable.figure, explorable.canvas)
+    kinds = [recorder.kind(a) for a in artists]
+    known = {id(a) for a in artists}
+    frames, said = [], []
     for indices in grid:
         ids, result = touched(every, explorable.update, explorable.values_at(indices))
-        moving |= ids
-        said.append(result if isinstance(result, str) else None)
-        if population(fig) != count or view_limits(fig) != limits:
-            return _whole_frames(explorable, grid, said)
-    artists = draw_order(fig, [a for a in every if id(a) in moving])
-    data = {"width": explorable.width_px, "height": explorable.height_px, "quantum": QUANTUM,
-            "default": grid.index(explorable.default_indices)}
-    data["background"], data["foreground"] = _backdrops(explorable, artists)
-    recorder = Recorder(fig, canvas)
-    kinds = [recorder.kind(a) for a in artists]
-    frames = []
-    for indices in grid:
-        explorable.show(indices)
+        if not unchanged():
+            return None
+        if not ids <= known:
+            return ids - known, None, None
+        said.append(result if isinstance(result, str) else "")
         frames.append([recorder.state(a, kind) for a, kind in zip(artists, kinds)])
     if any(said):
         kinds.append("say")
         for frame, sentence in zip(frames, said):
-            frame.append({"text": sentence or ""})
-    data["layers"] = pack_layers(kinds, frames)
-    return data
+            frame.append({"text": sentence})
+    return set(), kinds, frames
 
 
 def _backdrops(explorable, moving):
@@ -119,14 +164,18 @@ def _backdrops(explorable, moving):
     return background, foreground
 
 
-def _whole_frames(explorable, grid, said):
+def _whole_frames(explorable, grid):
     """When ``update`` changes axis limits or adds artists, nothing is static: store whole pictures."""
-    frames = [[{"visible": True, "picture": png_uri(explorable.pixels(i)[..., :3]), "at": [0, 0]}] for i in grid]
+    frames, said = [], []
+    for indices in grid:
+        result = explorable.show(indices)
+        said.append(result if isinstance(result, str) else "")
+        frames.append([{"visible": True, "picture": png_uri(rgba(explorable.canvas)[..., :3]), "at": [0, 0]}])
     kinds = ["sprite"]
     if any(said):
         kinds.append("say")
         for frame, sentence in zip(frames, said):
-            frame.append({"text": sentence or ""})
+            frame.append({"text": sentence})
     return {"width": explorable.width_px, "height": explorable.height_px, "quantum": QUANTUM,
             "default": grid.index(explorable.default_indices), "background": None, "foreground": None,
             "layers": pack_layers(kinds, frames)}

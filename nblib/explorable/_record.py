@@ -12,6 +12,8 @@ An artist whose kind is not described here is drawn by matplotlib alone and
 stored as a small picture (a *sprite*) with its position.
 """
 
+import functools
+
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.collections import Collection, LineCollection, PathCollection
@@ -84,6 +86,7 @@ class Recorder:
         self.height = fig.bbox.height
         self.width = fig.bbox.width
         self.px_per_pt = fig.dpi / 72.0
+        self._marker_cache = {}
 
     def kind(self, artist):
         """The name of the encoder for ``artist`` ("line", "text", ...) or "sprite"."""
@@ -120,18 +123,27 @@ class Recorder:
                  "join": line.get_dash_joinstyle() if line.is_dashed() else line.get_solid_joinstyle()}
         marker = line._marker
         if marker and marker.get_marker() not in ("None", "none", " ", "", None) and line.get_markersize() > 0:
-            size = line.get_markersize() * self.px_per_pt
-            path = marker.get_path().transformed(marker.get_transform().frozen().scale(size))
+            outline = self._marker_outline(marker, line.get_markersize())
             face = line._get_markerfacecolor()
             edge = mcolors.to_rgba(line.get_markeredgecolor(), line.get_alpha())
             if (isinstance(line._markeredgecolor, str) and line._markeredgecolor == "auto"
                     and not (isinstance(face, str) and face.lower() == "none")):
                 edge = edge[:3] + (mcolors.to_rgba(face, line.get_alpha())[3],)
-            style.update({"marker": _outline(path, flip=True),
+            style.update({"marker": outline,
                           "marker_face": _hex(face, line.get_alpha()) if marker.is_filled() else None,
                           "marker_edge": mcolors.to_hex(edge, keep_alpha=True),
                           "marker_edge_width": line.get_markeredgewidth() * self.px_per_pt})
         return style
+
+    def _marker_outline(self, marker, markersize):
+        """A line's marker as a polygon around (0, 0) in pixels (kept per marker and size)."""
+        key = (marker.get_marker() if isinstance(marker.get_marker(), str) else id(marker), marker.get_fillstyle(),
+               markersize)
+        if key not in self._marker_cache:
+            size = markersize * self.px_per_pt
+            path = marker.get_path().transformed(marker.get_transform().frozen().scale(size))
+            self._marker_cache[key] = _outline(path, flip=True)
+        return self._marker_cache[key]
 
     def _segments(self, collection):
         transform = collection.get_transform()
@@ -229,6 +241,14 @@ class Recorder:
 
 
 def _hex(color, alpha=None):
+    try:
+        return _hex_cached(color if isinstance(color, str) else tuple(np.ravel(color).tolist()), alpha)
+    except TypeError:
+        return mcolors.to_hex(mcolors.to_rgba(color, alpha), keep_alpha=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _hex_cached(color, alpha):
     return mcolors.to_hex(mcolors.to_rgba(color, alpha), keep_alpha=True)
 
 
@@ -268,6 +288,8 @@ def _clip_polyline(xy, width, height):
     """
     lo = np.array([width / 2 - FAR * width, height / 2 - FAR * height])
     hi = np.array([width / 2 + FAR * width, height / 2 + FAR * height])
+    if len(xy) and np.isfinite(xy).all() and (xy.min(axis=0) >= lo).all() and (xy.max(axis=0) <= hi).all():
+        return xy                                  # the usual case: everything near the canvas
     with np.errstate(all="ignore"):
         inside = np.all(np.isfinite(xy), axis=1) & np.all((xy >= lo) & (xy <= hi), axis=1)
     if inside.all() or len(xy) < 2:
