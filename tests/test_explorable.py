@@ -92,10 +92,21 @@ def test_scrubber_html_holds_labelled_ranges_a_still_and_frames_as_data():
 
 
 def ints(values):
-    """A list of integers, plain or as arithmetic runs, as explorable.js expands it."""
-    if isinstance(values, dict):
-        runs = values["runs"]
+    """A list of integers, plain, binary or as arithmetic runs, as explorable.js expands it."""
+    if isinstance(values, dict) and ("b16" in values or "b32" in values):
+        wide = "b32" in values
+        array = np.frombuffer(base64.b64decode(values["b32" if wide else "b16"]), dtype="<i4" if wide else "<i2")
+        gap = -2 ** 31 if wide else -2 ** 15
+        return [None if v == gap else int(v) for v in array]
+    if isinstance(values, dict) and "runs" in values:
+        runs = ints(values["runs"])
         return [runs[i] + k * runs[i + 1] for i in range(0, len(runs), 3) for k in range(runs[i + 2])]
+    if isinstance(values, dict) and "ragged" in values:
+        flat, out, at = ints(values["ragged"]), [], 0
+        for n in ints(values["lengths"]):
+            out.append(None if n < 0 else flat[at:at + n])
+            at += max(n, 0)
+        return out
     return values
 
 
@@ -134,7 +145,7 @@ def state_at(layer, frame):
                 full[position] = value
             state[name] = full
     if "points_path" in varying:
-        state["points"] = undelta(layer["paths"][varying["points_path"]])[:2 * varying["points_length"]]
+        state["points"] = undelta(ints(layer["paths"][varying["points_path"]]))[:2 * varying["points_length"]]
     for name, patterns in layer.get("patterns", {}).items():
         value = varying.get(name)
         if value is not None:
@@ -173,7 +184,7 @@ def test_a_growing_path_is_stored_once_with_a_length_per_frame():
     data = scrubber_data(explorable.to_html())
     line, said = data["layers"]
     assert len(line["paths"]) == 2, "one full path per learning rate"
-    assert sorted(len(p) for p in line["paths"]) == [100, 100], "50 points of x and y each"
+    assert sorted(len(ints(p)) for p in line["paths"]) == [100, 100], "50 points of x and y each"
     assert [len(state_at(line, f)["points"]) for f in (0, 1, 49, 50)] == [2, 4, 100, 2]
     explorable.show((0, 49))
     last = explorable.figure.axes[0].transData.transform((25.0, 25.0))      # lr 0.5 times the 50th point

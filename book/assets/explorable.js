@@ -23,12 +23,38 @@
     return pictures[uri];
   }
 
-  /* A list of integers, plain or as arithmetic runs {"runs": [first, step, count, ...]}. */
+  /* Integers stored as base64 of little-endian int16 ("b16") or int32 ("b32"); the smallest
+   * value of the type stands for null (a gap). */
+  function decodeBinary(list) {
+    var wide = "b32" in list, text = atob(wide ? list.b32 : list.b16), size = wide ? 4 : 2;
+    var view = new DataView(new ArrayBuffer(text.length)), out = new Array(text.length / size);
+    for (var i = 0; i < text.length; i++) view.setUint8(i, text.charCodeAt(i));
+    for (var k = 0; k < out.length; k++) {
+      var v = wide ? view.getInt32(size * k, true) : view.getInt16(size * k, true);
+      out[k] = v === (wide ? -2147483648 : -32768) ? null : v;
+    }
+    return out;
+  }
+
+  /* A list of integers: plain, binary, or as arithmetic runs {"runs": [first, step, count, ...]}. */
   function expandInts(list) {
-    if (list === null || list === undefined || Array.isArray(list) || !list.runs) return list;
-    var out = [], runs = list.runs;
+    if (list === null || list === undefined || Array.isArray(list)) return list;
+    if ("b16" in list || "b32" in list) return decodeBinary(list);
+    if (!list.runs) return list;
+    var out = [], runs = expandInts(list.runs);
     for (var i = 0; i < runs.length; i += 3) for (var k = 0; k < runs[i + 2]; k++) out.push(runs[i] + k * runs[i + 1]);
     return out;
+  }
+
+  /* A column of a layer's states: integers (see expandInts), or lists of integers stored as one
+   * flat list and their lengths (-1: the state has no value). */
+  function expandColumn(column) {
+    if (column && column.ragged) {
+      var flat = expandInts(column.ragged), lengths = expandInts(column.lengths), out = [], at = 0;
+      lengths.forEach(function (n) { out.push(n < 0 ? null : flat.slice(at, at + n)); at += Math.max(n, 0); });
+      return out;
+    }
+    return expandInts(column);
   }
 
   /* A path stored as differences between neighbouring points, back to absolute coordinates. */
@@ -44,8 +70,8 @@
 
   function unpack(layer) {
     layer.index = expandInts(layer.index);
-    for (var key in layer.states) layer.states[key] = expandInts(layer.states[key]);
-    if (layer.paths) layer.paths = layer.paths.map(undelta);
+    for (var key in layer.states) layer.states[key] = expandColumn(layer.states[key]);
+    if (layer.paths) layer.paths = layer.paths.map(function (path) { return undelta(expandInts(path)); });
   }
 
   function fillPattern(patterns, entry) {

@@ -16,9 +16,11 @@ bytes go to coordinates and to sentences, so four generic rules keep them small:
 What is left, each distinct state, is stored once, by column (``states`` maps a
 field to its value in each state, ``count`` states in all), and every frame names
 its state (``index``). A list of integers that counts up or repeats is stored as
-arithmetic runs. Coordinates are integers of 1/``QUANTUM`` pixel.
+arithmetic runs, and long lists of integers as base64 of 16- or 32-bit binary.
+Coordinates are integers of 1/``QUANTUM`` pixel.
 """
 
+import base64
 import re
 
 import numpy as np
@@ -65,7 +67,7 @@ def _pack_one(kind, states):
                 layer.setdefault("slots", {})[name] = {"base": base, "at": slots}
         elif name == "points":
             paths, refs = _share_prefixes(column)
-            layer["paths"] = [_deltas(path) for path in paths]
+            layer["paths"] = [_binary(_deltas(path)) for path in paths]
             for state, ref in zip(varying, refs):
                 del state["points"]
                 if ref is not None:
@@ -83,7 +85,7 @@ def _pack_one(kind, states):
     columns = sorted({name for state in unique for name in state})
     layer["states"] = {name: _compress_column([state.get(name) for state in unique]) for name in columns}
     layer["count"] = len(unique)
-    layer["index"] = None if index == list(range(len(index))) else _int_runs(index)
+    layer["index"] = None if index == list(range(len(index))) else _binary(_int_runs(index))
     return layer
 
 
@@ -164,14 +166,41 @@ def _int_runs(values):
             step = 0
         runs += [values[k], step, n]
         k += n
-    return {"runs": runs} if len(runs) < len(values) else values
+    return {"runs": _binary(runs)} if len(runs) < len(values) else values
 
 
 def _compress_column(column):
-    """An integer column as arithmetic runs when that is shorter; anything else as it is."""
-    if column and all(isinstance(v, int) and not isinstance(v, bool) for v in column):
-        return _int_runs(column)
+    """A column of integers as arithmetic runs or binary, a column of integer lists as one
+    binary array plus lengths (-1 for a state without the field); anything else as it is."""
+    if column and all(_is_int(v) for v in column):
+        return _binary(_int_runs(column))
+    if column and all(v is None or (isinstance(v, list) and all(_is_int(x) or x is None for x in v))
+                      for v in column):
+        flat = [x for v in column if v is not None for x in v]
+        lengths = [-1 if v is None else len(v) for v in column]
+        return {"ragged": _binary(flat, at_least=0), "lengths": _binary(_int_runs(lengths))}
     return column
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+#: Stands for None (a gap in a path) in binary integer arrays.
+_GAP16, _GAP32 = -(2 ** 15), -(2 ** 31)
+
+
+def _binary(values, at_least=16):
+    """A list of integers (None allowed) as base64 of little-endian int16 or int32, when it has at
+    least ``at_least`` entries and fits: about half the characters of JSON numbers."""
+    if not isinstance(values, list) or len(values) < at_least or not all(_is_int(v) or v is None for v in values):
+        return values
+    numbers = [v for v in values if v is not None]
+    for kind, gap, dtype in (("b16", _GAP16, "<i2"), ("b32", _GAP32, "<i4")):
+        if all(gap < v <= -gap - 1 for v in numbers):
+            array = np.array([gap if v is None else v for v in values], dtype=dtype)
+            return {kind: base64.b64encode(array.tobytes()).decode("ascii")}
+    return values
 
 
 def _deltas(path):
