@@ -146,13 +146,13 @@ def bowl_numbers(x, y, J):
                    kappa_centred=shown(curvatures_centred[-1] / curvatures_centred[0], ".1f"))
 
 
-def _directions(ax, x, center, lengths=(4.0, 1.5)):
+def _directions(ax, x, center, lengths=(4.0, 1.0)):
     """Arrows from ``center`` along the Hessian's eigenvectors: the flat direction, then the steep one.
 
     The arrows show directions only; their ``lengths`` (in plot units) are chosen for legibility.
     """
     _, vectors = np.linalg.eigh(hessian(x))                  # smallest curvature first
-    for vector, length, name, offset in zip(vectors.T, lengths, ["flat", "steep"], [(6, -4), (4, 6)]):
+    for vector, length, name, offset in zip(vectors.T, lengths, ["flat", "steep"], [(6, -4), (4, 0)]):
         vector = vector if vector[0] > 0 else -vector          # both arrows point to larger m
         end = np.asarray(center) + length * vector
         ax.annotate("", xy=end, xytext=center,
