@@ -20,6 +20,9 @@ def test_no_outputs_committed(path):
         if cell["cell_type"] == "code":
             assert cell.get("outputs") == [], f"{path.name} has outputs in a code cell; clear them"
             assert cell.get("execution_count") is None
+        else:
+            assert "user_expressions" not in cell.get("metadata", {}), \
+                f"{path.name} has {{eval}} results saved by JupyterLab in a markdown cell's metadata; remove them"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
