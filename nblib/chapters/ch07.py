@@ -346,7 +346,7 @@ def degree_view(fig):
     curve, = left.plot(GRID, P.polyval(GRID, _FITS[1]), color=COLORS["model"], label="fitted polynomial")
     set_axes(left, xlabel="$x$", ylabel="$y$", xlim=(-1.05, 1.05), ylim=YLIM)
     left.legend(loc="upper left", fontsize=8)
-    title = left.set_title("")
+    title = left.set_title(f"degree 1: training {_short(_TRAIN[1])}, unseen {_short(_NEW[1])}")
     _error_curves(right, _TRAIN, _NEW)
     right.legend(loc="lower left", fontsize=8)
     marks, = right.plot([1, 1], [_TRAIN[1], _NEW[1]], "o", color=COLORS["ink"], markersize=9, fillstyle="none",
