@@ -345,8 +345,9 @@ def degree_view(fig):
     _points(left, _X, _Y, _X_NEW, _Y_NEW)
     curve, = left.plot(GRID, P.polyval(GRID, _FITS[1]), color=COLORS["model"], label="fitted polynomial")
     set_axes(left, xlabel="$x$", ylabel="$y$", xlim=(-1.05, 1.05), ylim=YLIM)
-    left.legend(loc="upper left", fontsize=8)
-    title = left.set_title(f"degree 1: training {_short(_TRAIN[1])}, unseen {_short(_NEW[1])}")
+    left.legend(loc="lower right", fontsize=8)
+    title = left.text(0.03, 0.97, "", transform=left.transAxes, va="top", fontsize=10,
+                      bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
     _error_curves(right, _TRAIN, _NEW)
     right.legend(loc="lower left", fontsize=8)
     marks, = right.plot([1, 1], [_TRAIN[1], _NEW[1]], "o", color=COLORS["ink"], markersize=9, fillstyle="none",
@@ -357,7 +358,7 @@ def degree_view(fig):
         degree = int(round(degree))
         curve.set_ydata(P.polyval(GRID, _FITS[degree]))
         marks.set_data([degree, degree], [max(_TRAIN[degree], 1e-6), _NEW[degree]])
-        title.set_text(f"degree {degree}: training {_short(_TRAIN[degree])}, unseen {_short(_NEW[degree])}")
+        title.set_text(f"training MSE {_short(_TRAIN[degree])}\nunseen MSE {_short(_NEW[degree])}")
         return (f"Degree {degree}: training MSE {_short(_TRAIN[degree])}, "
                 f"MSE on unseen points {_short(_NEW[degree])}.")
 

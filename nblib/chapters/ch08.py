@@ -349,7 +349,8 @@ def lambda_view(fig):
     left.plot(_X_NEW, _Y_NEW, "o", color=COLORS["residual"], markersize=2.5, alpha=0.35)
     left.plot(_X, _Y, "o", color=COLORS["data"], markersize=5)
     curve, = left.plot(GRID, P.polyval(GRID, _RIDGE[0]), color=COLORS["model"])
-    title = left.set_title("λ = 0: training 0, unseen 0.364")
+    title = left.text(0.03, 0.97, "", transform=left.transAxes, va="top", fontsize=9,
+                      bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
     set_axes(left, xlabel="$x$", ylabel="$y$", xlim=(-1.05, 1.05), ylim=YLIM)
     bars = _coef_bars(middle, _RIDGE[0], COLORS["model"])
     set_axes(middle, xlabel="power $j$", title="coefficient sizes $|w_j|$", yscale="log", ylim=(1e-4, 1e3))
@@ -370,7 +371,7 @@ def lambda_view(fig):
         marks.set_data([shown_lam, shown_lam], [max(_TRAIN[k], 3e-3), _NEW[k]])
         edge.set_text("λ = 0: marks at the left edge" if k == 0 else "")
         train = "0" if _TRAIN[k] < 1e-12 else f"{_TRAIN[k]:.3f}"
-        title.set_text(f"λ = {LAMBDAS[k]:.1e}: training {train}, unseen {_NEW[k]:.3f}")
+        title.set_text(f"training {train}\nunseen {_NEW[k]:.3f}")
         size = float(np.sqrt(np.sum(coef[1:] ** 2)))
         return f"lambda {LAMBDAS[k]:.1e}: training MSE {train}, unseen MSE {_NEW[k]:.3f}, weight size {size:.3g}."
 
