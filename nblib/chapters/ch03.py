@@ -89,7 +89,7 @@ def derivative_figure():
     w = np.linspace(-2.2, 2.2, 200)
     fig, ax = plt.subplots(figsize=(5.6, 3.4))
     ax.plot(w, w ** 2, color=COLORS["data"], label="$f(w) = w^2$")
-    for w0, color in ((-1.5, COLORS["model"]), (1.0, COLORS["good"])):
+    for w0, color, place in ((-1.5, COLORS["model"], (-1.35, 3.0)), (1.0, COLORS["good"], (1.12, 0.4))):
         slope = 2 * w0
         near = np.linspace(w0 - 0.6, w0 + 0.6, 2)
         ax.plot(near, w0 ** 2 + slope * (near - w0), color=color, linestyle="--", linewidth=1.4)
@@ -97,9 +97,8 @@ def derivative_figure():
         target = w0 - 0.3 * slope
         ax.annotate("", xy=(target, -0.35), xytext=(w0, -0.35),
                     arrowprops=dict(arrowstyle="-|>", color=color, linewidth=2))
-        ax.annotate(f"$f'({w0:g}) = {slope:g}$: step {'right' if slope < 0 else 'left'}",
-                    xy=(w0, w0 ** 2), xytext=(-60 if w0 < 0 else 8, 10), textcoords="offset points",
-                    color=color, fontsize=10)
+        ax.text(*place, f"$f'({w0:g}) = {slope:g}$: step {'right' if slope < 0 else 'left'}",
+                color=color, fontsize=10)
     set_axes(ax, xlabel="$w$", ylabel="$f(w)$", xlim=(-2.3, 2.3), ylim=(-0.7, 5.0), legend=True)
     return figure(fig)
 
@@ -294,6 +293,9 @@ LR_STEPS = ALPHA_MAX * 2.0 ** ((np.arange(-47, 5) - 0.5) / 12)
 
 #: The explorable's step counts: every step up to 10, then spaced evenly on a log scale to 3,000.
 STEP_STEPS = np.concatenate([np.arange(10), np.unique(np.round(np.geomspace(10, 3000, 36))).astype(int)])
+
+#: The step count the explorable starts at (and shows where it cannot move): the stop nearest 300.
+DEFAULT_STEPS = int(STEP_STEPS[np.argmin(np.abs(STEP_STEPS - 300))])
 
 #: The path is drawn with every step up to this one, then with a sample of the later ones.
 _DENSE = 30

@@ -58,17 +58,18 @@ def neuron_figure(x, y, chord):
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.8, 3.6), width_ratios=[1.1, 1])
     art = left.contourf(Wg, Bg, neuron_loss(x, y, Wg, Bg), levels=20, cmap="viridis")
     left.contour(Wg, Bg, neuron_loss(x, y, Wg, Bg), levels=20, colors="white", linewidths=0.4, alpha=0.6)
-    fig.colorbar(art, ax=left, label="MSE")
+    fig.colorbar(art, ax=left)
     (w0, b0), (w1, b1) = chord
     left.plot([w0, w1], [b0, b1], color=COLORS["highlight"], linewidth=2)
-    set_axes(left, xlabel="weight $w$", ylabel="bias $b$", title="loss of one sigmoid neuron")
+    set_axes(left, xlabel="weight $w$", ylabel="bias $b$", title="MSE of one sigmoid neuron")
     left.grid(False)
     s = np.linspace(0, 1, 200)
     along = neuron_loss(x, y, w0 + s * (w1 - w0), b0 + s * (b1 - b0))
     right.plot(s, along, color=COLORS["highlight"], label="loss along the segment")
     right.plot([0, 1], [along[0], along[-1]], "--", color=COLORS["ink"], linewidth=1, label="straight chord")
-    set_axes(right, xlabel="position along the segment", ylabel="MSE", legend=True,
+    set_axes(right, xlabel="position along the segment", ylabel="MSE",
              title="a convex loss never rises above its chords")
+    right.legend(loc="lower left")
     return figure(fig)
 
 
@@ -126,15 +127,15 @@ def local_minima(losses):
 
 
 def landscape_figure(a, losses):
-    """The slice as filled contours of the loss (log levels) with its grid local minima marked."""
+    """The slice as filled contours of the loss (log levels), the trained network at its centre."""
     fig, ax = plt.subplots(figsize=(5.4, 4.2))
     A, B = np.meshgrid(a, a)
     art = rplots.loss_contour(A, B, losses, ax=ax, levels=18, labels=("direction 1", "direction 2"))
     fig.colorbar(art["filled"], ax=ax, label="cross-entropy (log scale)", format="%.2g")
-    minima = local_minima(losses)
-    ax.plot(a[minima[:, 1]], a[minima[:, 0]], "v", color="white", markeredgecolor=COLORS["ink"],
-            markersize=7, linestyle="none", label="local minima of the grid")
     rplots.mark_point(ax, 0.0, 0.0, marker="*", size=13, color=COLORS["highlight"], label="trained network")
+    ticks = [-1.0, -0.5, 0.0, 0.5, 1.0]
+    ax.set_xticks([t * a[-1] for t in ticks])
+    ax.set_yticks([t * a[-1] for t in ticks])
     ax.legend(loc="upper right", fontsize=8, frameon=True, framealpha=0.9)
     return figure(fig)
 
