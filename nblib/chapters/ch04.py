@@ -174,6 +174,7 @@ def trouble_numbers(runs, x, y):
                    plateau_steps=shown(len(plateau.path) - 1, ",d"),
                    plateau_w=shown(float(end[0]), ".1f"), plateau_b=shown(float(end[1]), ".1f"),
                    plateau_grad=shown(float(np.linalg.norm(neuron_grad(x, y, end))), ".0e"),
+                   plateau_low=shown(float(sigmoid(end[0] * x + end[1]).min()), ".3f"),
                    neuron_best=shown(float(best), ".3f"))
 
 
