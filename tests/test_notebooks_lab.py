@@ -30,6 +30,7 @@ ROLE = re.compile(r"\{([^{}`\s]+)\}`([^`]*)`")
 DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{([^}]*)\}", re.M)
 TARGET = re.compile(r"^\(([^()\s]+)\)=[ \t]*$", re.M)
 OPTION_LABEL = re.compile(r"^:(?:name|label):[ \t]*(\S+)", re.M)
+FENCED = re.compile(r"^[ \t]*(`{3,}|:{3,})\{([^}]*)\}.*?^[ \t]*\1[ \t]*$", re.M | re.S)
 
 #: What {eval} accepts, as set in _config.yml (nb_eval_name_regex): a name or a dotted attribute.
 EVAL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*(\.[a-zA-Z_][a-zA-Z0-9_]*)*$")
@@ -56,6 +57,10 @@ def lab_problems(notebook):
         for directive in DIRECTIVE.findall(text):
             if directive.strip() not in LAB_DIRECTIVES:
                 problems.append(f"cell {index}: directive {{{directive}}} is shown raw in JupyterLab")
+        for block in FENCED.finditer(text):
+            if "{eval}`" in block.group(0):
+                problems.append(f"cell {index}: {{eval}} inside a {{{block.group(2)}}} block is shown raw in "
+                                "JupyterLab; move the number into the prose around it")
     for index, cell in enumerate(notebook["cells"]):
         if cell["cell_type"] == "code" and re.search(r"\bglue\(", "".join(cell["source"])):
             problems.append(f"cell {index}: glue() outputs are invisible in JupyterLab; use {{eval}} or a figure cell")
@@ -84,6 +89,7 @@ def _notebook(*markdown, code=()):
     ("See {numref}`fig-bowl`.", "points to no label"),
     ("Value {eval}`f(x)`.", "not a name"),
     ("{download}`data.csv`", "role {download}"),
+    (":::{admonition} Exercise 1.1\nThe loss is {eval}`demo.loss`.\n:::", "inside a {admonition} block"),
 ])
 def test_lab_check_fails_on_syntax_lab_shows_raw(text, complaint):
     problems = lab_problems(_notebook(text))
