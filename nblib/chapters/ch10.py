@@ -17,7 +17,7 @@ from IPython.display import HTML
 from threadpoolctl import threadpool_limits
 
 from nblib.activations import relu, sigmoid
-from nblib.chapters.text import figure, numbers, scientific_text, shown
+from nblib.chapters.text import Shown, figure, numbers, scientific_text, shown
 from nblib.counting import count_params
 from nblib.data import digits
 from nblib.exercises import FunctionCheck, NumberCheck
@@ -261,7 +261,8 @@ def worked_numbers(f, b):
 def check_numbers(mine, theirs, fd):
     """Largest differences between the hand pass ``mine``, nblib's ``theirs`` and centred differences ``fd``
     (flat vectors), as text."""
-    return numbers(vs_nblib=scientific_text(max(np.max(np.abs(mine - theirs)), 1e-18)),
+    gap = float(np.max(np.abs(mine - theirs)))
+    return numbers(vs_nblib=scientific_text(gap) if gap > 0 else Shown(0.0, "0"),
                    vs_fd=scientific_text(relative_error(mine, fd)))
 
 
@@ -337,14 +338,14 @@ def _draw_graph(ax):
     xy = np.array(list(NODES.values()))
     dots = ax.scatter(xy[:, 0], xy[:, 1], s=900, c=[COLORS["neutral"]] * len(NODES), edgecolors=COLORS["ink"],
                       linewidths=1.0, zorder=2)
-    labels = {node: ax.text(x, y, "", ha="center", va="center", fontsize=11, zorder=3)
+    labels = {node: ax.text(x, y, "", ha="center", va="center", fontsize=12, zorder=3)
               for node, (x, y) in NODES.items()}
-    values = {node: ax.text(x, y + 0.27, "", ha="center", va="bottom", fontsize=9, color=COLORS["data"])
+    values = {node: ax.text(x, y + 0.27, "", ha="center", va="bottom", fontsize=10.5, color=COLORS["data"])
               for node, (x, y) in NODES.items()}
-    grads = {node: ax.text(x, y - 0.27, "", ha="center", va="top", fontsize=9, color=COLORS["model"],
+    grads = {node: ax.text(x, y - 0.27, "", ha="center", va="top", fontsize=10.5, color=COLORS["model"],
                            fontweight="bold") for node, (x, y) in NODES.items()}
     ax.set_xlim(-0.6, 7.2)
-    ax.set_ylim(-0.75, 1.55)
+    ax.set_ylim(-0.8, 1.62)
     ax.set_axis_off()
     return dots, labels, values, grads
 
@@ -381,8 +382,8 @@ def backward_view(fig):
     examples = {x1: _example(x1) for x1 in X1_VALUES}    # computed once, outside update
     ax = fig.subplots()
     dots, labels, values, grads = _draw_graph(ax)
-    title = ax.text(-0.5, 1.52, "", fontsize=10.5, va="top", color=COLORS["ink"], fontweight="bold")
-    line = ax.text(-0.5, -0.68, "", fontsize=9.5, va="bottom", color=COLORS["ink"])
+    title = ax.text(-0.5, 1.6, "", fontsize=12, va="top", color=COLORS["ink"], fontweight="bold")
+    line = ax.text(-0.5, -0.78, "", fontsize=11, va="bottom", color=COLORS["ink"])
     moving = [dots, title, line, *labels.values(), *values.values(), *grads.values()]
     freeze_background(fig, moving)
 
