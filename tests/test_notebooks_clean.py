@@ -66,3 +66,30 @@ def test_answers_are_not_in_plain_sight(path):
             assert name.startswith("_") or name.startswith("check_"), \
                 f"{where}: {name!r} would overwrite the learner's name; use a private name such as _{name}"
         assert max(len(line) for line in source.splitlines()) <= 60, f"{where}: keep lines short"
+
+
+LABEL_TARGET = re.compile(r"^\(([^()\s]+)\)=[ \t]*$", re.M)
+LABEL_OPTION = re.compile(r"^:(?:name|label):[ \t]*(\S+)", re.M)
+
+
+def labels(notebook):
+    """Every cross-reference label a notebook defines: ``(label)=`` targets, ``:name:``/``:label:``
+    options in markdown, and figure names in code cells' ``mystnb`` metadata."""
+    found = []
+    for cell in notebook["cells"]:
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            found += LABEL_TARGET.findall(text) + LABEL_OPTION.findall(text)
+        name = cell.get("metadata", {}).get("mystnb", {}).get("figure", {}).get("name")
+        if name:
+            found.append(name)
+    return found
+
+
+def test_labels_are_unique_across_the_book():
+    """Sphinx refuses a label defined twice (a warning, so the build fails): catch it here first."""
+    owners = {}
+    for path in CHAPTERS:
+        for label in labels(json.loads(path.read_text())):
+            owners.setdefault(label, []).append(path.name)
+    assert {label: names for label, names in owners.items() if len(names) > 1} == {}
