@@ -22,10 +22,9 @@ def png(pixels, colors=256, optimize=False):
     for a live frame.
     """
     image = Image.fromarray(np.ascontiguousarray(pixels))
-    if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
-        image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE)
-    else:
-        image = image.convert("RGB").quantize(colors=colors, method=Image.Quantize.FASTOCTREE)
+    if image.mode == "RGBA" and image.getextrema()[3][0] == 255:
+        image = image.convert("RGB")           # opaque: no alpha to keep
+    image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE)
     out = io.BytesIO()
     image.save(out, format="png", optimize=optimize)
     return out.getvalue()
