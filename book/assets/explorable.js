@@ -289,14 +289,15 @@
     });
   };
 
-  /* The sentence a screen reader hears: the slider values, the texts the figure shows, and what
-   * the view's update said about the frame. */
+  /* The sentence a screen reader hears: the slider values, then what the view's update said about
+   * the frame or, when it says nothing, the texts the figure shows. */
   Explorable.prototype.describe = function () {
     var data = this.data, frame = this.frame(), inputs = this.inputs, parts = [];
     parts.push(data.sliders.map(function (s, k) { return s.label + " " + s.readouts[+inputs[k].value]; }).join(", "));
-    data.layers.forEach(function (layer) {
+    var said = data.layers.some(function (layer) { return layer.kind === "say"; });
+    data.layers.forEach(function (layer) {      // the view's own sentence, else the texts it shows
       var s = stateOf(layer, frame);
-      if (layer.kind === "text" && s.visible) parts.push((s.strings || []).join(" "));
+      if (layer.kind === "text" && s.visible && !said) parts.push((s.strings || []).join(" "));
       if (layer.kind === "say" && s.text) parts.push(s.text);
     });
     return parts.filter(Boolean).join(". ");
