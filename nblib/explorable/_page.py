@@ -120,10 +120,7 @@ def _record_frames(explorable, grid, every, artists, unchanged):
             return ids - known, None, None
         said.append(result if isinstance(result, str) else "")
         frames.append([recorder.state(a, kind) for a, kind in zip(artists, kinds)])
-    if any(said):
-        kinds.append("say")
-        for frame, sentence in zip(frames, said):
-            frame.append({"text": sentence})
+    _add_sentences(kinds, frames, said)
     return set(), kinds, frames
 
 
@@ -172,13 +169,18 @@ def _whole_frames(explorable, grid):
         said.append(result if isinstance(result, str) else "")
         frames.append([{"visible": True, "picture": png_uri(rgba(explorable.canvas)[..., :3]), "at": [0, 0]}])
     kinds = ["sprite"]
+    _add_sentences(kinds, frames, said)
+    return {"width": explorable.width_px, "height": explorable.height_px, "quantum": QUANTUM,
+            "default": grid.index(explorable.default_indices), "background": None, "foreground": None,
+            "layers": pack_layers(kinds, frames)}
+
+
+def _add_sentences(kinds, frames, said):
+    """When ``update`` described any frame, keep its sentences as one more layer, "say"."""
     if any(said):
         kinds.append("say")
         for frame, sentence in zip(frames, said):
             frame.append({"text": sentence})
-    return {"width": explorable.width_px, "height": explorable.height_px, "quantum": QUANTUM,
-            "default": grid.index(explorable.default_indices), "background": None, "foreground": None,
-            "layers": pack_layers(kinds, frames)}
 
 
 def _control(uid, k, slider):
