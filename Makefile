@@ -13,10 +13,9 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: book test lab serve clean
 
+# Builds (warnings as errors) and checks the site; a build of the very same sources is reused.
 book: $(INSTALLED) $(MATHJAX) $(FONTS)
-	rm -rf _build/html
-	NBLIB_SCRUBBER=1 $(BIN)/jupyter-book build . --builder html -W -n --keep-going
-	$(BIN)/python scripts/check_site.py _build/html
+	$(BIN)/python scripts/build_book.py
 	@echo
 	@echo "The book is built. Open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"
 

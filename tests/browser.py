@@ -30,19 +30,37 @@ def chromium():
 
 
 @contextlib.contextmanager
-def serve(directory):
-    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory, prefix=""):
+    """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL.
+
+    With ``prefix`` (say ``"/some/path"``) the files are served under that path only, as a
+    project site is on a static host, and the base URL ends with it.
+    """
+    prefix = "/" + prefix.strip("/") if prefix.strip("/") else ""
+    handler = functools.partial(_QuietHandler, directory=str(directory), prefix=prefix)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files silently; under a prefix, a path outside it is a 404."""
+
+    def __init__(self, *args, prefix="", **kwargs):
+        self.prefix = prefix
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path):
+        if self.prefix:
+            if path != self.prefix and not path.startswith(self.prefix + "/"):
+                return "/nonexistent-outside-the-prefix"
+            path = path[len(self.prefix):] or "/"
+        return super().translate_path(path)
+
     def log_message(self, *args):
         pass

@@ -1,0 +1,74 @@
+"""Build the web book into ``_build/html``, or reuse a build of exactly the same sources.
+
+``make book`` and the browser tests both call this, so a ``.ci/run`` (tests, then book) builds
+the book once. A build is reused only when the fingerprint it left behind matches the sources
+now: every file git tracks or would track (untracked but not ignored), outside ``tests/`` and
+``benchmarks/``, by path and content. ``--force`` always builds.
+
+    python scripts/build_book.py [--force] [--path-output DIR]   # the book goes to DIR/_build/html
+"""
+
+import argparse
+import hashlib
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+STAMP = "html.fingerprint"  # beside _build/html, not published with it
+#: Sources that do not change the book: rebuilding for them would only cost time.
+NOT_BOOK = ("tests/", "benchmarks/", ".ci/", ".github/")
+
+
+def fingerprint(root=ROOT):
+    """SHA-256 over the book's sources (paths and contents), as hex text."""
+    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root,
+                            check=True, capture_output=True).stdout.decode().split("\0")
+    digest = hashlib.sha256()
+    for name in sorted(path for path in listed if path and not path.startswith(NOT_BOOK)):
+        path = root / name
+        if path.is_file():
+            digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def build(path_output):
+    """Run Jupyter Book (warnings as errors) into ``path_output/_build/html``; check the site."""
+    html = path_output / "_build" / "html"
+    shutil.rmtree(html, ignore_errors=True)
+    jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
+    env = {**os.environ, "NBLIB_SCRUBBER": "1"}
+    subprocess.run([str(jupyter_book), "build", str(ROOT), "--builder", "html",
+                    "--path-output", str(path_output), "-W", "-n", "--keep-going"],
+                   cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "check_site.py"), str(html)],
+                   cwd=ROOT, check=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="build even if a build is current")
+    parser.add_argument("--path-output", default=str(ROOT),
+                        help="folder whose _build/html receives the book (default: the repository)")
+    args = parser.parse_args(argv)
+    path_output = pathlib.Path(args.path_output).resolve()
+    html, stamp = path_output / "_build" / "html", path_output / "_build" / STAMP
+    wanted = fingerprint()
+    if (not args.force and (html / "index.html").is_file() and stamp.is_file()
+            and stamp.read_text().strip() == wanted):
+        print(f"The book in {html} was built from these very sources: reusing it.")
+        return 0
+    stamp.unlink(missing_ok=True)
+    try:
+        build(path_output)
+    except subprocess.CalledProcessError as error:
+        print(f"The book did not build: {error}", file=sys.stderr)
+        return 1
+    stamp.write_text(wanted + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+"""The built web book for the browser tests: built once per source state, shared by test files.
+
+:func:`html_dir` runs ``make book``, which reuses a build of the very same sources (see
+``scripts/build_book.py``), so a ``.ci/run`` (tests, then book) builds the book once. A file lock
+keeps two pytest-xdist workers from building at the same time: the second waits and then reuses
+the first one's build. ``NBLIB_BOOK_HTML=/path/to/_build/html`` skips the build and tests that
+site instead (for working on the tests against a book built elsewhere).
+"""
+
+import contextlib
+import fcntl
+import os
+import pathlib
+import subprocess
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+LOG = BUILD / "book-build.log"
+
+
+def html_dir():
+    """Path of the built book's ``html`` folder, building it first when it is not current."""
+    if os.environ.get("NBLIB_BOOK_HTML"):
+        return pathlib.Path(os.environ["NBLIB_BOOK_HTML"]).resolve()
+    BUILD.mkdir(exist_ok=True)
+    with _locked(BUILD / "book-build.lock"), LOG.open("w") as log:
+        done = subprocess.run(["make", "book"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    if done.returncode:
+        tail = "".join(LOG.read_text().splitlines(keepends=True)[-40:])
+        raise RuntimeError(f"`make book` failed (full log: {LOG}):\n{tail}")
+    return BUILD / "html"
+
+
+@contextlib.contextmanager
+def _locked(path):
+    with open(path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
