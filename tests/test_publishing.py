@@ -1,0 +1,53 @@
+"""The files that publish the book and run it elsewhere agree with the project's own.
+
+The GitHub Pages workflow builds with the README's command and uploads what it builds; Binder
+installs the same pinned versions as requirements.txt, on the Python the workflow uses.
+"""
+
+import pathlib
+import re
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def pins(path):
+    """{package: version} of the `name==version` lines of a requirements file."""
+    found = {}
+    for line in path.read_text().splitlines():
+        match = re.fullmatch(r"([A-Za-z0-9_.\-]+)==(\S+)", line.strip())
+        if match:
+            found[match.group(1).lower()] = match.group(2)
+    return found
+
+
+def workflow():
+    return yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text())
+
+
+def test_binder_pins_what_the_book_pins():
+    binder, book = pins(ROOT / "binder/requirements.txt"), pins(ROOT / "requirements.txt")
+    assert {"numpy", "matplotlib", "ipywidgets", "scikit-learn", "jupyterlab-myst"} <= set(binder)
+    assert {name: book.get(name) for name in binder} == binder
+
+
+def test_binder_installs_nblib_from_the_repository():
+    script = (ROOT / "binder/postBuild").read_text()
+    assert "pip install --no-deps ." in script
+    assert (ROOT / "binder/postBuild").stat().st_mode & 0o111
+
+
+def test_the_pages_workflow_builds_with_make_book_and_uploads_the_html():
+    steps = workflow()["jobs"]["build"]["steps"]
+    assert any(step.get("run") == "make book" for step in steps)
+    [upload] = [step for step in steps if str(step.get("uses", "")).startswith("actions/upload-pages-artifact")]
+    assert upload["with"]["path"] == "_build/html"
+    assert workflow()["jobs"]["deploy"]["needs"] == "build"
+
+
+def test_binder_and_the_workflow_use_the_same_python():
+    [setup] = [step for step in workflow()["jobs"]["build"]["steps"]
+               if str(step.get("uses", "")).startswith("actions/setup-python")]
+    runtime = (ROOT / "binder/runtime.txt").read_text().strip()
+    assert runtime == f"python-{setup['with']['python-version']}"
