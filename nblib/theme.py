@@ -12,11 +12,13 @@ from nblib.checks import _describe, as_axes, as_flag, as_number, as_text, one_of
 #: The axis scales :func:`set_axes` accepts.
 SCALES = ("linear", "log", "symlog", "logit")
 
-#: Colours used across the book, by role. Colour-blind safe (Okabe and Ito).
+#: Colours used across the book, by role. Colour-blind safe: Okabe and Ito's colours and a grey
+#: dark enough (4.9:1 on white) to stay apart from pink and green for deuteranopia
+#: (tests/test_theme.py simulates the three dichromacies and measures CIEDE2000).
 COLORS = {
     "data": "#0072B2",
     "model": "#D55E00",
-    "residual": "#999999",
+    "residual": "#707070",
     "highlight": "#E69F00",
     "good": "#009E73",
     "bad": "#CC79A7",
