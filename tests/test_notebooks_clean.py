@@ -93,3 +93,116 @@ def test_labels_are_unique_across_the_book():
         for label in labels(json.loads(path.read_text())):
             owners.setdefault(label, []).append(path.name)
     assert {label: names for label, names in owners.items() if len(names) > 1} == {}
+
+
+# --- Glossary terms are linked where the book first uses them ------------------------------------
+
+GLOSSARY = Path(__file__).parent.parent / "book" / "glossary.md"
+TERM_ROLE = re.compile(r"\{term\}`([^`]*)`")
+
+#: Forms of a term that the default (the term, or the term plus "s"/"es") does not catch.
+TERM_FORMS = {
+    "Local minimum": r"local\s+minim(?:um|a)",
+    "Overfitting": r"overfit(?:s|ting)?",
+    "Underfitting": r"underfit(?:s|ting)?",
+    "Generalization": r"generali[sz](?:e|es|ation)",
+    "Regularization": r"regulari[sz]ation",
+    "Finite difference": r"finite[ -]differences?",
+    "Nesterov's accelerated gradient": r"nesterov's\s+accelerated\s+gradient",
+    "Learning-rate schedule": r"learning[ -]rate\s+schedules?",
+    "Maximum likelihood": r"maximum[ -]likelihood",
+}
+
+
+def glossary_terms():
+    """The terms the glossary defines, in its order."""
+    block = re.search(r"```\{glossary\}\n(.*?)^```", GLOSSARY.read_text(), re.S | re.M).group(1)
+    return [line.strip() for line in block.splitlines() if line.strip() and not line[0].isspace()]
+
+
+def term_pattern(term):
+    form = TERM_FORMS.get(term, re.escape(term.lower()).replace(r"\ ", r"\s+") + r"(?:s|es)?")
+    return re.compile(r"(?<![\w-])" + form + r"(?![\w-])", re.I)
+
+
+def _blank(match):
+    return " " * len(match.group(0))
+
+
+#: What is not prose: headings, labels, directive lines, math, code spans, roles, link targets.
+NOT_PROSE = [re.compile(p, re.M) for p in (
+    r"^#.*$", r"^\(\S+\)=[ \t]*$", r"^[ \t]*(?:`{3,}|:{3,}).*$", r"\$\$[\s\S]*?\$\$", r"\$[^$\n]*\$",
+    r"\{[^{}`\s]+\}`[^`]*`", r"`[^`\n]*`", r"\]\([^)\s]*\)")]
+
+
+def prose(text):
+    """``text`` with everything but prose blanked out, so that offsets stay where they were."""
+    for pattern in NOT_PROSE:
+        text = pattern.sub(_blank, text)
+    return text
+
+
+def term_uses(chapters, terms):
+    """``{term: (position, linked)}`` for the first use of each term in the chapters.
+
+    A use is a ``{term}`` role pointing at the term or the term's words in prose (not inside a
+    longer term's words); ``position`` is (chapter, cell, offset) and ``linked`` says which.
+    """
+    patterns = {term: term_pattern(term) for term in terms}
+    first = {}
+    for number, notebook in enumerate(chapters):
+        for index, cell in enumerate(notebook["cells"]):
+            if cell["cell_type"] != "markdown":
+                continue
+            text = "".join(cell["source"])
+            for role in TERM_ROLE.finditer(text):
+                target = role.group(1).split("<")[-1].rstrip(">").strip().lower()
+                for term in terms:
+                    if term.lower() == target:
+                        first.setdefault(term, []).append(((number, index, role.start()), True))
+            plain = prose(text)
+            spans = {term: [m.span() for m in patterns[term].finditer(plain)] for term in terms}
+            for term in terms:
+                for start, end in spans[term]:
+                    inside_longer = any(s <= start and end <= e and (s, e) != (start, end)
+                                        for other in terms if other != term for s, e in spans[other])
+                    if not inside_longer:
+                        first.setdefault(term, []).append(((number, index, start), False))
+    return {term: min(uses) for term, uses in first.items()}
+
+
+def test_every_term_role_points_at_a_glossary_term():
+    terms = {term.lower() for term in glossary_terms()}
+    for path in CHAPTERS:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "markdown":
+                for role in TERM_ROLE.findall("".join(cell["source"])):
+                    target = role.split("<")[-1].rstrip(">").strip()
+                    assert target.lower() in terms, f"{path.name}: {{term}}`{role}` is not in book/glossary.md"
+
+
+def test_glossary_terms_are_linked_where_the_book_first_uses_them():
+    """The first use of every glossary term, in reading order, is a {term} link to it."""
+    chapters = [json.loads(path.read_text()) for path in CHAPTERS]
+    uses = term_uses(chapters, glossary_terms())
+    unlinked = {term: f"{CHAPTERS[chapter].name}, cell {cell}"
+                for term, ((chapter, cell, _), linked) in uses.items() if not linked}
+    assert unlinked == {}, "first used here without a {term} link"
+
+
+def test_first_use_finder():
+    notebook = {"cells": [
+        {"cell_type": "markdown", "source": "# Gradient descent\n\nThe $gradient$ and `gradient` do not count; "
+                                            "gradient descent is not a use of the shorter term."},
+        {"cell_type": "markdown", "source": "Take the {term}`gradient <Gradient>`, then the local minima."}]}
+    uses = term_uses([notebook], ["Gradient", "Gradient descent", "Local minimum"])
+    assert uses["Gradient descent"] == ((0, 0, notebook["cells"][0]["source"].index("gradient descent")), False)
+    assert uses["Gradient"] == ((0, 1, 9), True)
+    assert uses["Local minimum"][1] is False and uses["Local minimum"][0][1] == 1
+
+
+def test_every_chapter_links_to_the_notation_page():
+    for path in CHAPTERS:
+        text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
+                         if c["cell_type"] == "markdown")
+        assert "](../book/notation.md)" in text, f"{path.name} has no link to the notation page"

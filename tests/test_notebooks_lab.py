@@ -2,9 +2,11 @@
 
 JupyterLab renders the chapters' markdown with jupyterlab-myst (pinned in requirements.txt).
 It renders admonitions, math, citations, ``(label)=`` targets, references to labels defined in
-markdown, and ``{eval}`` numbers, but it shows any other role or directive raw or as an error
-(``{glue:text}``, ``{glue:figure}``, a ``{numref}`` to a figure that lives in a code cell's
-metadata...). The first tests read the chapters' markdown and fail on such syntax; the last one
+markdown (``{ref}``, ``{numref}``, and ``{eq}`` to a ``$$ ... $$ (label)`` or ``{math}`` block,
+numbered within the notebook), ``{term}`` (as its text, styled as a link: the glossary is
+another file) and ``{eval}`` numbers, but it shows any other role or directive raw or as an
+error (``{glue:text}``, ``{glue:figure}``, a ``{numref}`` to a figure that lives in a code cell's
+metadata or an ``{eq}`` to another chapter's equation, which it marks "not found"...). The first tests read the chapters' markdown and fail on such syntax; the last one
 does what Run All does in Lab (code cells in order, and each markdown cell's ``{eval}``
 expressions evaluated in the kernel when the cell is reached) and fails on any error, warning
 or number that would not read as text.
@@ -19,8 +21,8 @@ import pytest
 ROOT = Path(__file__).parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
-#: Roles jupyterlab-myst renders (numref and ref only to labels defined in markdown).
-LAB_ROLES = {"eval", "cite", "cite:p", "cite:t", "math", "numref", "ref", "sub", "sup", "abbr"}
+#: Roles jupyterlab-myst renders (numref, ref and eq only to labels defined in markdown).
+LAB_ROLES = {"eval", "cite", "cite:p", "cite:t", "math", "numref", "ref", "eq", "term", "sub", "sup", "abbr"}
 
 #: Directives jupyterlab-myst renders, of those the book uses.
 LAB_DIRECTIVES = {"admonition", "note", "tip", "hint", "important", "warning", "caution", "attention",
@@ -30,6 +32,8 @@ ROLE = re.compile(r"\{([^{}`\s]+)\}`([^`]*)`")
 DIRECTIVE = re.compile(r"^[ \t]*(?:`{3,}|:{3,})\{([^}]*)\}", re.M)
 TARGET = re.compile(r"^\(([^()\s]+)\)=[ \t]*$", re.M)
 OPTION_LABEL = re.compile(r"^:(?:name|label):[ \t]*(\S+)", re.M)
+#: The label of a displayed equation written ``$$ ... $$ (label)``.
+DOLLAR_LABEL = re.compile(r"\$\$[ \t]*\(([^()\s]+)\)[ \t]*$", re.M)
 FENCED = re.compile(r"^[ \t]*(`{3,}|:{3,})\{([^}]*)\}.*?^[ \t]*\1[ \t]*$", re.M | re.S)
 
 #: What {eval} accepts, as set in _config.yml (nb_eval_name_regex): a name or a dotted attribute.
@@ -43,15 +47,17 @@ def markdown_cells(notebook):
 def lab_problems(notebook):
     """Every piece of MyST in ``notebook`` that JupyterLab would not render, as readable strings."""
     cells = markdown_cells(notebook)
-    labels = {label for _, text in cells for label in TARGET.findall(text) + OPTION_LABEL.findall(text)}
+    labels = {label for _, text in cells
+              for label in TARGET.findall(text) + OPTION_LABEL.findall(text) + DOLLAR_LABEL.findall(text)}
     problems = []
     for index, text in cells:
         for role, content in ROLE.findall(text):
             if role not in LAB_ROLES:
                 problems.append(f"cell {index}: role {{{role}}} is shown raw in JupyterLab")
-            elif role in ("numref", "ref") and content.split("<")[-1].rstrip(">") not in labels:
-                problems.append(f"cell {index}: {{{role}}}`{content}` points to no label defined in markdown, "
-                                "so JupyterLab shows a broken reference (write 'the figure below' instead)")
+            elif role in ("numref", "ref", "eq") and content.split("<")[-1].rstrip(">") not in labels:
+                problems.append(f"cell {index}: {{{role}}}`{content}` points to no label defined in this "
+                                "chapter's markdown, so JupyterLab shows a broken reference (write 'the figure "
+                                "below' or 'the update of chapter 3' instead)")
             elif role == "eval" and not EVAL_NAME.match(content):
                 problems.append(f"cell {index}: {{eval}}`{content}` is not a name or a dotted attribute")
         for directive in DIRECTIVE.findall(text):
@@ -89,6 +95,8 @@ def _notebook(*markdown, code=()):
     ("See {numref}`fig-bowl`.", "points to no label"),
     ("Value {eval}`f(x)`.", "not a name"),
     ("{download}`data.csv`", "role {download}"),
+    ("$$\nx\n$$ (eq-a)\n\nSee {eq}`eq-b`.", "points to no label"),
+    ("See {eq}`eq-gd-update` of chapter 3.", "points to no label"),
     (":::{admonition} Exercise 1.1\nThe loss is {eval}`demo.loss`.\n:::", "inside a {admonition} block"),
 ])
 def test_lab_check_fails_on_syntax_lab_shows_raw(text, complaint):
@@ -98,7 +106,8 @@ def test_lab_check_fails_on_syntax_lab_shows_raw(text, complaint):
 
 def test_lab_check_accepts_what_lab_renders():
     good = _notebook("(sec-a)=\n## A\n\nSee {ref}`sec-a`, {cite:t}`gauss1809` and $x^2$; {eval}`demo.loss`.\n\n"
-                     ":::{admonition} Exercise 1.1\nText.\n:::\n\n```{math}\n:label: eq-a\nx\n```\n{numref}`eq-a`")
+                     ":::{admonition} Exercise 1.1\nText.\n:::\n\n```{math}\n:label: eq-a\nx\n```\n{numref}`eq-a`",
+                     "$$\ny = x\n$$ (eq-b)\n\nBy {eq}`eq-b` and {eq}`eq-a`, the {term}`loss <Loss>` is small.")
     assert lab_problems(good) == []
     assert "glue()" in lab_problems(_notebook(code=['glue("x", 1, display=False)']))[0]
 
