@@ -51,3 +51,25 @@ def test_binder_and_the_workflow_use_the_same_python():
                if str(step.get("uses", "")).startswith("actions/setup-python")]
     runtime = (ROOT / "binder/runtime.txt").read_text().strip()
     assert runtime == f"python-{setup['with']['python-version']}"
+
+
+def theme_options():
+    """html_theme_options as Sphinx receives them from _config.yml (Jupyter Book's merge)."""
+    from jupyter_book.config import get_final_config
+
+    config, _ = get_final_config(user_yaml=ROOT / "_config.yml", sourcedir=ROOT,
+                                 cli_config={"latex_individualpages": False},
+                                 use_external_toc=False)
+    return config["html_theme_options"]
+
+
+def test_buttons_and_launch_links_follow_repository_url():
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
+    options = theme_options()
+    assert options["repository_url"] == repository["url"]
+    assert options["repository_branch"] == repository["branch"]
+    assert options["use_repository_button"] and options["use_edit_page_button"]
+    assert options["use_issues_button"]
+    assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert options["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert options["search_bar_text"] == "Search this book..."
