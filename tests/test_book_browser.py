@@ -1,0 +1,535 @@
+"""Every page of the built book in a real browser (headless Chromium), served under a path prefix.
+
+The site is served at ``http://127.0.0.1:<port>/a/b/`` (see :data:`PREFIX`), as a project site is
+on a static host, so every test here also proves that the book works from any path prefix. Each
+page in the table of contents (plus ``index.html``, ``search.html`` and ``genindex.html``) is
+visited once, in a fresh browser context, by :func:`visit`; the visit loads the page, waits for
+MathJax and the fonts, reads what the checks need, takes the screenshots, moves every explorable's
+sliders by mouse and by keyboard, plays and pauses its animations and answers its self-checks,
+and keeps everything the browser said or requested meanwhile. The tests then assert on that
+report, one test per page and concern, so that a failure names both:
+
+- no JavaScript error of our own (console errors and uncaught exceptions; :data:`TOLERATED`
+  lists the third-party messages let through, with the reason: none today);
+- math typeset: every Sphinx ``.math`` element holds an ``mjx-container``, MathJax reported no
+  TeX error, and no raw TeX delimiter (``$...$``, ``\\(``, ``\\[``, ``\\begin{``) is left in the
+  text outside code;
+- a non-empty text alternative on every image and canvas, and every image decoded;
+- every explorable: each slider moved by a mouse click on its track and by the keyboard
+  (ArrowRight or ArrowLeft, then End or Home) changes the value, the readout (which must equal
+  the recorded readout for the new value) and the canvas pixels; every play button plays
+  (the slider and the frame advance) and pauses (they stop), by mouse and by the space bar;
+- every exercise self-check answers a blank, a wrong and the right answer;
+- every same-site link points to a file of the build (inside the prefix) and every fragment to
+  an ``id`` on the target page;
+- no request goes to a host other than 127.0.0.1: such requests are aborted by Playwright's
+  routing and listed; every request to 127.0.0.1 stays inside the prefix and succeeds.
+
+The search page must list the chapter a term belongs to; screenshots of every chapter go to
+``_build/screenshots/`` (beside the ``html`` folder tested).
+"""
+
+import pathlib
+import re
+import urllib.parse
+
+import pytest
+import yaml
+
+from browser import CHROMIUM, chromium, serve
+from built_book import ROOT, html_dir
+
+pytestmark = pytest.mark.skipif(not pathlib.Path(CHROMIUM).exists(),
+                                reason="Chromium is not installed (make test installs it)")
+
+PREFIX = "/a/b/"
+VIEWPORT = {"width": 1280, "height": 900}
+#: Console messages of third-party code that the tests let through: regular expression -> reason.
+#: Empty: every console error on every page is a failure.
+TOLERATED = {}
+
+
+def toc_pages():
+    """The HTML pages of the book, in reading order, from ``_toc.yml``; then Sphinx's own pages."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [entry["file"] for part in toc.get("parts", []) for entry in part["chapters"]]
+    return [f + ".html" for f in files] + ["search.html", "genindex.html"]
+
+
+PAGES = toc_pages()
+CHAPTERS = [page for page in PAGES if page.startswith("chapters/")]
+
+
+# --- The site, the browser, one visit per page ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def site():
+    """(html folder, base URL under the prefix, browser, cache of page reports)."""
+    html = html_dir()
+    with serve(html, prefix=PREFIX) as base, chromium() as browser:
+        site = Site(html, base, browser)
+        yield site
+        site.close()
+
+
+class Site:
+    def __init__(self, html, base, browser):
+        self.html, self.base, self.browser = pathlib.Path(html), base, browser
+        self.origin = base[: -len(PREFIX.rstrip("/"))] if PREFIX.strip("/") else base
+        self.reports, self.pending, self.ids = {}, {}, {}
+        self.shots = self.html.parent / "screenshots"
+
+    def report(self, page):
+        """The report of ``page``'s visit; meanwhile the next page of the book loads in another tab."""
+        if page not in self.reports:
+            opened = self.pending.pop(page, None) or self.open(page)
+            later = [p for p in PAGES[PAGES.index(page) + 1:] if p not in self.reports]
+            if later and later[0] not in self.pending:
+                self.pending[later[0]] = self.open(later[0])
+            self.reports[page] = visit(self, page, *opened)
+        return self.reports[page]
+
+    def open(self, page):
+        """Start loading ``page`` in a fresh context: (context, tab, log)."""
+        log = Log()
+        context = self.context(log)
+        tab = context.new_page()
+        log.watch(tab)
+        tab.goto(f"{self.base}/{page}", wait_until="commit")
+        return context, tab, log
+
+    def close(self):
+        for context, _, _ in self.pending.values():
+            context.close()
+
+    def context(self, log):
+        """A fresh browser context (own storage) that aborts and logs every request off 127.0.0.1."""
+        context = self.browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
+        context.set_default_timeout(20_000)
+        local = re.escape(self.origin + "/")
+        context.route(re.compile(f"^(?!{local})(?!data:)(?!blob:)"),
+                      lambda route: (log.outside.append(route.request.url), route.abort()))
+        context.on("request", lambda request: log.requests.append(request.url))
+        context.on("response", lambda response: log.statuses.append((response.status, response.url)))
+        return context
+
+    def page_ids(self, relative):
+        """The ids (and anchor names) a built page defines."""
+        if relative not in self.ids:
+            text = (self.html / relative).read_text(encoding="utf-8", errors="replace")
+            self.ids[relative] = set(re.findall(r'\bid="([^"]+)"', text)) | set(re.findall(r'<a\b[^>]*\bname="([^"]+)"', text))
+        return self.ids[relative]
+
+
+class Log:
+    """What the browser said and asked for during one visit."""
+
+    def __init__(self):
+        self.errors, self.outside, self.requests, self.statuses = [], [], [], []
+
+    def watch(self, tab):
+        tab.on("console", lambda message: self.errors.append(message.text) if message.type == "error" else None)
+        tab.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
+
+
+def visit(site, page, context, tab, log):
+    """Finish loading ``page`` and exercise it; returns a dict of what the tests assert on."""
+    try:
+        tab.wait_for_load_state("load")
+        tab.wait_for_function(MATHJAX_DONE)
+        tab.evaluate("() => document.fonts.ready.then(() => true)")
+        report = tab.evaluate(FACTS)
+        report["static_math"] = len(re.findall(r'class="math notranslate nohighlight"',
+                                               (site.html / page).read_text(encoding="utf-8")))
+        report["url"] = tab.url
+        if page in CHAPTERS:
+            report["screenshots"] = screenshots(tab, site.shots, pathlib.Path(page).stem)
+        report["explorable_problems"] = [] if not report["explorables"] else exercise_explorables(tab)
+        report["selfcheck_problems"] = [] if not report["selfchecks"] else answer_selfchecks(tab)
+        tab.wait_for_timeout(50)                      # let late console messages arrive
+    finally:
+        context.close()
+    report["log"] = log
+    return report
+
+
+MATHJAX_DONE = """() => !document.querySelector('script[src*="tex-chtml"]')
+    || (window.MathJax && MathJax.startup && MathJax.startup.promise
+        && (MathJax.startup.promise.then(() => { window.__typeset = true; }), window.__typeset === true))"""
+
+#: One pass over the loaded page: math, raw TeX, text alternatives, links, explorables, self-checks.
+FACTS = r"""() => {
+  const CODE = "pre, code, script, style, textarea, mjx-container, .highlight, .explorable-data, .nblib-selfcheck-spec";
+  const TEX = /\$[^$\s][^$]*\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\end\{/;
+  const rawTex = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement || node.parentElement.closest(CODE)) continue;
+    const found = node.textContent.match(TEX);
+    if (found) rawTex.push(node.textContent.slice(Math.max(0, found.index - 30), found.index + 40).trim());
+  }
+  const math = [...document.querySelectorAll(".math")];
+  const short = (s) => (s || "").slice(0, 70);
+  return {
+    math: math.length,
+    mjx: document.querySelectorAll("mjx-container").length,
+    untypeset: math.filter((m) => !m.querySelector("mjx-container")).map((m) => short(m.textContent)),
+    tex_errors: [...document.querySelectorAll("mjx-merror")].map((e) => e.getAttribute("data-mjx-error") || e.textContent),
+    raw_tex: rawTex,
+    images: [...document.images].map((img) => ({src: short(img.getAttribute("src")), alt: img.getAttribute("alt"),
+                                               broken: img.complete && img.naturalWidth === 0})),
+    canvases: [...document.querySelectorAll("canvas")].map((c) => c.getAttribute("aria-label")),
+    links: [...document.querySelectorAll("a[href]")].map((a) => a.href),
+    explorables: [...document.querySelectorAll(".explorable")].map((root) => ({
+      name: root.dataset.name, drawn: !!root.nblibExplorable, canvas_shown: !root.querySelector("canvas").hidden,
+      still_alt: root.querySelector(".explorable-still").getAttribute("alt"),
+      sliders: root.querySelectorAll("input[type=range]").length,
+      plays: root.querySelectorAll(".explorable-play").length})),
+    selfchecks: document.querySelectorAll("form.nblib-selfcheck").length,
+  };
+}"""
+
+
+# --- Screenshots --------------------------------------------------------------------------------
+
+def screenshots(tab, folder, stem):
+    """The top of the page, and the first explorable scrolled into view (when there is one)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    top = folder / f"{stem}.png"
+    tab.screenshot(path=str(top))
+    shots = [top]
+    if tab.locator(".explorable").count():
+        tab.evaluate("() => document.querySelector('.explorable').scrollIntoView({block: 'center'})")
+        tab.wait_for_function("() => new Promise((done) => requestAnimationFrame(() => done(true)))")
+        shots.append(folder / f"{stem}-explorable.png")
+        tab.screenshot(path=str(shots[-1]))
+        tab.evaluate("() => window.scrollTo(0, 0)")
+    return shots
+
+
+# --- Explorables --------------------------------------------------------------------------------
+
+#: The state of slider k of explorable e: value, readouts shown and recorded, and a hash of the canvas.
+STATE = """([e, k]) => {
+  const root = document.querySelectorAll(".explorable")[e], input = root.querySelectorAll("input[type=range]")[k];
+  const canvas = root.querySelector("canvas"), pixels = canvas.getContext("2d")
+    .getImageData(0, 0, canvas.width, canvas.height).data;
+  const words = new Uint32Array(pixels.buffer);
+  let hash = 2166136261;
+  for (let i = 0; i < words.length; i++) { hash ^= words[i]; hash = Math.imul(hash, 16777619); }
+  return {value: +input.value, max: +input.max, shown: root.querySelectorAll("output")[k].textContent,
+          valuetext: input.getAttribute("aria-valuetext"),
+          recorded: root.nblibExplorable.data.sliders[k].readouts[+input.value], hash: hash >>> 0,
+          playing: !!root.nblibExplorable.timer,
+          focus_ring: document.activeElement === input ? getComputedStyle(input).outlineStyle !== "none"
+                      && parseFloat(getComputedStyle(input).outlineWidth) > 0 : null};
+}"""
+
+
+def exercise_explorables(tab):
+    """Move every slider of every explorable by mouse and keyboard, play and pause: problems found."""
+    problems = []
+    count = tab.locator(".explorable").count()
+    for e in range(count):
+        root = tab.locator(".explorable").nth(e)
+        name = root.get_attribute("data-name") or f"explorable {e}"
+        inputs = root.locator("input[type=range]")
+        for k in range(inputs.count()):
+            try:
+                problems += move_slider(tab, e, k, inputs.nth(k), f"{name}, slider {k}")
+            except Exception as error:                              # a timeout is a finding too
+                problems.append(f"{name}, slider {k}: {type(error).__name__}: {str(error).splitlines()[0]}")
+        buttons = root.locator(".explorable-play")
+        for b in range(buttons.count()):
+            button = buttons.nth(b)
+            k = int(button.get_attribute("data-slider"))
+            try:
+                problems += play_and_pause(tab, e, k, inputs.nth(k), button, f"{name}, play {k}")
+            except Exception as error:
+                problems.append(f"{name}, play {k}: {type(error).__name__}: {str(error).splitlines()[0]}")
+    return problems
+
+
+def readout_problems(state, where):
+    found = []
+    if state["shown"] != state["recorded"] or state["valuetext"] != state["recorded"]:
+        found.append(f"{where}: value {state['value']} shows {state['shown']!r} (aria {state['valuetext']!r}), "
+                     f"recorded {state['recorded']!r}")
+    return found
+
+
+def changed(before, after, where):
+    """Problems unless the value, the readout and the canvas all changed."""
+    found = []
+    if after["value"] == before["value"]:
+        found.append(f"{where}: the value stayed {before['value']}")
+    if after["shown"] == before["shown"]:
+        found.append(f"{where}: the readout stayed {before['shown']!r}")
+    if after["hash"] == before["hash"]:
+        found.append(f"{where}: the canvas did not change ({before['value']} -> {after['value']})")
+    return found + readout_problems(after, where)
+
+
+def move_slider(tab, e, k, slider, where):
+    state = lambda: tab.evaluate(STATE, [e, k])                         # noqa: E731
+    slider.evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    before = state()
+    problems = readout_problems(before, f"{where} at start")
+    # Mouse: click the track a quarter of the way in from the far end.
+    box = slider.bounding_box()
+    x = box["x"] + box["width"] * (0.8 if before["value"] < before["max"] / 2 else 0.2)
+    tab.mouse.click(x, box["y"] + box["height"] / 2)
+    clicked = state()
+    problems += changed(before, clicked, f"{where}, mouse click")
+    # Keyboard: one step, then to the far end.
+    slider.focus()
+    up = clicked["value"] < clicked["max"]
+    tab.keyboard.press("ArrowRight" if up else "ArrowLeft")
+    stepped = state()
+    problems += changed(clicked, stepped, f"{where}, {'ArrowRight' if up else 'ArrowLeft'}")
+    if stepped["value"] != clicked["value"] + (1 if up else -1):
+        problems.append(f"{where}: an arrow key moved {clicked['value']} to {stepped['value']}, not one stop")
+    if not stepped["focus_ring"]:
+        problems.append(f"{where}: the focused slider shows no focus outline")
+    key = "End" if stepped["value"] < stepped["max"] else "Home"
+    tab.keyboard.press(key)
+    ended = state()
+    problems += changed(stepped, ended, f"{where}, {key}")
+    if ended["value"] != (ended["max"] if key == "End" else 0):
+        problems.append(f"{where}: {key} left the value at {ended['value']}")
+    # Leave the explorable as it was found.
+    slider.fill(str(before["value"]))
+    return problems
+
+
+def play_and_pause(tab, e, k, slider, button, where):
+    state = lambda: tab.evaluate(STATE, [e, k])                         # noqa: E731
+    advanced = "([e, k, v]) => +document.querySelectorAll('.explorable')[e].querySelectorAll('input[type=range]')[k].value >= v"
+    problems = []
+    slider.evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    slider.focus()
+    tab.keyboard.press("Home")
+    start = state()
+    # Mouse: the button plays, the slider and the frame advance; the button pauses, they stop.
+    button.click()
+    tab.wait_for_function(advanced, arg=[e, k, start["value"] + 3], timeout=10_000)
+    playing = state()
+    if button.text_content() != "Pause" or not playing["playing"]:
+        problems.append(f"{where}: playing, the button reads {button.text_content()!r}")
+    problems += changed(start, playing, f"{where}, playing")
+    button.click()
+    paused = state()
+    tab.wait_for_timeout(300)                                        # several frames at any speed offered
+    still = state()
+    if still["value"] != paused["value"] or still["hash"] != paused["hash"] or paused["playing"]:
+        problems.append(f"{where}: after Pause the slider went on from {paused['value']} to {still['value']}")
+    if button.text_content() != "Play":
+        problems.append(f"{where}: paused, the button reads {button.text_content()!r}")
+    # Keyboard: the space bar on the slider plays and pauses.
+    slider.focus()
+    tab.keyboard.press(" ")
+    tab.wait_for_function(advanced, arg=[e, k, still["value"] + 2], timeout=10_000)
+    tab.keyboard.press(" ")
+    paused = state()
+    tab.wait_for_timeout(300)
+    if state()["value"] != paused["value"] or paused["playing"]:
+        problems.append(f"{where}: the space bar did not pause")
+    slider.fill(str(start["value"]))
+    return problems
+
+
+# --- Self-checks ---------------------------------------------------------------------------------
+
+#: What to type (or pick) for the right answer, from the check's own data.
+RIGHT_ANSWER = """(form) => {
+  const spec = JSON.parse(form.querySelector(".nblib-selfcheck-spec").textContent);
+  const text = (v) => Array.isArray(v) ? "[" + v.map(text).join(", ") + "]" : String(v);
+  return spec.kind === "choice" ? {choice: spec.correct} : {text: text(spec.expected)};
+}"""
+
+
+def answer_selfchecks(tab):
+    """Each self-check answers a blank, a wrong answer and the right one: problems found."""
+    problems = []
+    forms = tab.locator("form.nblib-selfcheck")
+    for f in range(forms.count()):
+        form = forms.nth(f)
+        verdict = form.locator(".nblib-selfcheck-verdict")
+        where = f"self-check {form.get_attribute('id')}"
+        right = form.evaluate(RIGHT_ANSWER)
+        attempts = [("blank", None, "unanswered")]
+        if "text" in right:
+            attempts += [("wrong", "12345.678", "wrong"), ("right", right["text"], "correct")]
+        else:
+            attempts += [("right", right["choice"], "correct")]
+        for label, answer, kind in attempts:
+            try:
+                form.evaluate("(form) => form.reset()")
+                if answer is not None and "text" in right:
+                    form.locator(".nblib-selfcheck-answer").fill(answer)
+                elif answer is not None:
+                    form.locator(f"input[type=radio][value={_css_string(answer)}]").check()
+                form.locator(".nblib-selfcheck-button").click()
+                classes = verdict.get_attribute("class") or ""
+                if f"nblib-feedback-{kind}" not in classes or not verdict.text_content().strip():
+                    problems.append(f"{where}: a {label} answer got {classes!r}: {verdict.text_content()!r}")
+            except Exception as error:
+                problems.append(f"{where}, {label}: {type(error).__name__}: {str(error).splitlines()[0]}")
+    return problems
+
+
+def _css_string(text):
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# --- Links ---------------------------------------------------------------------------------------
+
+def link_problems(site, page, links):
+    """Same-site links that leave the prefix, name a missing file, or a fragment the target lacks."""
+    problems = []
+    for href in sorted(set(links)):
+        url = urllib.parse.urlsplit(href)
+        if f"{url.scheme}://{url.netloc}" != site.origin:
+            continue
+        path = urllib.parse.unquote(url.path)
+        if not path.startswith(PREFIX):
+            problems.append(f"{href} leaves the path prefix {PREFIX}")
+            continue
+        relative = path[len(PREFIX):]
+        target = site.html / relative
+        if relative == "" or target.is_dir():
+            relative = (relative.rstrip("/") + "/index.html").lstrip("/")
+            target = site.html / relative
+        if not target.is_file():
+            problems.append(f"{href}: no file {relative} in the build")
+        elif url.fragment and target.suffix == ".html":
+            fragment = urllib.parse.unquote(url.fragment)
+            if fragment not in site.page_ids(relative):
+                problems.append(f"{href}: {relative} has no element with id {fragment!r}")
+    return problems
+
+
+# --- The tests -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_javascript_errors(site, page):
+    errors = [text for text in site.report(page)["log"].errors
+              if not any(re.search(pattern, text) for pattern in TOLERATED)]
+    assert errors == [], f"{page}: console errors and uncaught exceptions"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_math_is_typeset(site, page):
+    report = site.report(page)
+    assert report["math"] == report["static_math"], "every math element of the built page is in the DOM"
+    assert report["untypeset"] == [], "math elements MathJax left without an mjx-container"
+    assert report["mjx"] >= report["math"]
+    assert report["tex_errors"] == [], "TeX errors reported by MathJax"
+    assert report["raw_tex"] == [], "raw TeX left in the text outside code"
+
+
+def test_the_chapters_have_math(site):
+    """The math checks have something to check: every chapter but the first shows typeset formulas."""
+    typeset = {page: site.report(page)["mjx"] for page in CHAPTERS}
+    assert sum(count > 0 for count in typeset.values()) >= len(CHAPTERS) - 1, typeset
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_image_has_a_text_alternative(site, page):
+    report = site.report(page)
+    assert [img for img in report["images"] if not (img["alt"] or "").strip()] == [], "images without alt text"
+    assert [img for img in report["images"] if img["broken"]] == [], "images that did not decode"
+    assert all((label or "").strip() for label in report["canvases"]), "a canvas without aria-label"
+    assert all((e["still_alt"] or "").strip() for e in report["explorables"]), "an explorable's still without alt"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_explorables_respond_to_mouse_and_keyboard_and_play(site, page):
+    report = site.report(page)
+    assert report["explorables"], f"{page} has no explorable"
+    assert all(e["drawn"] and e["canvas_shown"] for e in report["explorables"]), report["explorables"]
+    assert report["explorable_problems"] == []
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_selfchecks_answer_in_the_page(site, page):
+    report = site.report(page)
+    assert report["selfchecks"] > 0, f"{page} has no exercise self-check"
+    assert report["selfcheck_problems"] == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_internal_links_resolve(site, page):
+    report = site.report(page)
+    assert report["links"], f"{page} has no links at all"
+    assert link_problems(site, page, report["links"]) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_request_leaves_127_0_0_1(site, page):
+    log = site.report(page)["log"]
+    assert log.outside == [], "requests to other hosts (aborted)"
+    local = [url for url in log.requests if url.startswith(site.origin)]
+    assert local, "the page requested nothing from 127.0.0.1"
+    assert [url for url in local if not url.startswith(site.base + "/")] == [], f"requests outside {PREFIX}"
+    assert [(status, url) for status, url in log.statuses if status >= 400] == [], "failed requests"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_chapter_screenshots(site, page):
+    from PIL import Image
+
+    shots = site.report(page)["screenshots"]
+    assert len(shots) == 2, "the top of the page and the first explorable"
+    for shot in shots:
+        with Image.open(shot) as image:
+            assert image.size == (VIEWPORT["width"], VIEWPORT["height"])
+            assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or range(1 << 20)) > 50, f"{shot} is blank"
+
+
+def test_every_built_page_is_visited(site):
+    built = {str(p.relative_to(site.html)) for p in site.html.rglob("*.html")
+             if not p.relative_to(site.html).parts[0].startswith("_")}
+    assert built - {"index.html"} == set(PAGES)
+
+
+def test_index_redirects_to_the_first_page_under_the_prefix(site):
+    log = Log()
+    context = site.context(log)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{site.base}/")
+        tab.wait_for_url(f"{site.base}/{PAGES[0]}")
+        assert tab.title(), "the first page has a title"
+    finally:
+        context.close()
+    assert log.outside == []
+
+
+SEARCHES = [("momentum", "chapters/05-momentum.html"), ("dropout", "chapters/09-dropout.html"),
+            ("backpropagation", "chapters/10-backpropagation.html"),
+            ("overfitting", "chapters/07-overfitting-and-evaluation.html")]
+
+
+@pytest.mark.parametrize("term, chapter", SEARCHES)
+def test_search_lists_the_chapter_of_a_term(site, term, chapter):
+    """Sphinx's search runs in the browser from searchindex.js; the search box leads there too."""
+    log = Log()
+    context = site.context(log)
+    tab = context.new_page()
+    log.watch(tab)
+    try:
+        tab.goto(f"{site.base}/{PAGES[0]}")
+        tab.locator("button.search-button-field, button.search-button").first.click()
+        box = tab.locator("input[name=q]:visible").first
+        box.fill(term)
+        box.press("Enter")
+        tab.wait_for_url(re.compile(re.escape(f"{site.base}/search.html?q={term}")))
+        tab.wait_for_function("() => /found|did not match/i.test("
+                              "(document.querySelector('#search-results .search-summary') || {}).textContent || '')")
+        found = tab.evaluate("() => [...document.querySelectorAll('#search-results ul.search li a')].map((a) => a.href)")
+    finally:
+        context.close()
+    pages = [urllib.parse.urlsplit(url).path[len(urllib.parse.urlsplit(site.base).path) + 1:] for url in found]
+    assert chapter in pages[:3], pages
+    assert log.errors == [] and log.outside == []
