@@ -35,6 +35,12 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+# The PDF edition, _build/latex/book.pdf: the whole book through Jupyter Book's LaTeX builder (XeLaTeX).
+# TeX comes from the distribution's packages: installed when missing (as root), or named.
+.PHONY: pdf
+pdf: $(INSTALLED)
+	$(BIN)/python scripts/build_pdf.py
+
 # Chromium from the distribution's packages, installed when missing (as root, or say what to install).
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \

@@ -24,7 +24,8 @@ class Check:
         """Feedback on ``answer``; never raises, whatever ``answer`` is."""
         try:
             if answer is None or answer is Ellipsis:
-                return Feedback(None, say("unanswered"), selfcheck=self._selfcheck())
+                return Feedback(None, say("unanswered"), selfcheck=self._selfcheck(),
+                                web_form=self._spec() is not None)
             return self._decide(answer)
         except Exception as error:  # the last resort: a check never shows a traceback
             return Feedback(False, f"This answer could not be checked ({type(error).__name__}). "

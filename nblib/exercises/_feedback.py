@@ -4,6 +4,7 @@ import hashlib
 import html
 import itertools
 import json
+import os
 
 _KINDS = {True: "correct", False: "wrong", None: "unanswered"}
 #: The verdict's first words, by kind (the web book's self-check shows the same).
@@ -19,9 +20,11 @@ class Feedback:
     message: the hint, praise or reminder, as plain text.
     selfcheck: for an unanswered numeric or choice exercise in the web book build,
         the check's data (a dict); the HTML then carries a kernel-free form.
+    web_form: True when the web book checks this exercise without a kernel; the PDF
+        (``NBLIB_PRINT=1``) then says so in words, where the web book has its form.
     """
 
-    def __init__(self, correct, message, selfcheck=None):
+    def __init__(self, correct, message, selfcheck=None, web_form=False):
         if not isinstance(correct, (bool, type(None))):
             raise ValueError(f"Feedback's correct must be True, False or None, got {correct!r}")
         if not isinstance(message, str):
@@ -31,6 +34,7 @@ class Feedback:
         self.correct = correct
         self.message = message
         self._selfcheck = selfcheck
+        self._web_form = bool(web_form)
 
     @property
     def text(self):
@@ -48,6 +52,23 @@ class Feedback:
             return _form(self._selfcheck)
         return (f'<div class="nblib-feedback nblib-feedback-{_KINDS[self.correct]}" role="status">'
                 f"<strong>{_MARKS[self.correct]}</strong> {html.escape(self.message)}</div>")
+
+
+    def _repr_markdown_(self):
+        """The printed form (the PDF build only): the verdict in words, and where to check an answer."""
+        from nblib.explorable import PRINT_ENV
+        from nblib.explorable._live import markdown_text
+
+        if os.environ.get(PRINT_ENV) != "1":
+            return None
+        verdict = _MARKS[self.correct][2:]
+        where = f" {PRINTED_WEB_FORM}" if self._web_form else ""
+        return f"**{markdown_text(verdict)}** {markdown_text(self.message)}{markdown_text(where)}"
+
+
+#: What the PDF says in place of an exercise's web form.
+PRINTED_WEB_FORM = ("The web edition of this book also checks an answer here, typed into a form, "
+                    "without running any code.")
 
 
 class Reveal:

@@ -33,8 +33,15 @@ A slider with ``play=True`` (steps, epochs, time) gets a play/pause button.
 Recording every frame takes seconds, so the scrubber is added to the output only
 when the environment variable ``NBLIB_SCRUBBER`` is ``1``, as ``make book`` sets
 it; a reader in Jupyter gets the live view at once.
+
+The output also carries the default frame as ``image/png``: the book's LaTeX
+build (``make pdf``) picks it, since it can show neither a widget nor HTML, while
+the web book's ``nb_mime_priority_overrides`` keep choosing the scrubber. When
+``NBLIB_PRINT`` is ``1`` (the PDF build) a caption follows the picture, saying
+which values it shows and what the sliders offer elsewhere.
 """
 
+import base64
 import itertools
 import os
 from dataclasses import dataclass
@@ -48,13 +55,16 @@ from nblib.explorable._freeze import freeze_background
 from nblib.explorable import _picture
 
 __all__ = ["Slider", "log_slider", "Explorable", "explore", "freeze_background", "MAX_EMBED_BYTES",
-           "SCRUBBER_ENV"]
+           "SCRUBBER_ENV", "PRINT_ENV"]
 
 #: The most one explorable may embed in a page (bytes of its HTML).
 MAX_EMBED_BYTES = 1_000_000
 
 #: The environment variable that asks for the static scrubber in the output.
 SCRUBBER_ENV = "NBLIB_SCRUBBER"
+
+#: The environment variable that marks the PDF build: outputs take their printed form.
+PRINT_ENV = "NBLIB_PRINT"
 
 #: Recording stops with a clear message beyond this many frames (the product of the slider lengths).
 MAX_FRAMES = 60_000
@@ -243,18 +253,23 @@ class Explorable:
         return round(self.figure.get_figheight() * self.dpi)
 
     def _ipython_display_(self):
-        """Display the live view; outside the book build, add the still picture a reopened
-        notebook shows until the cell runs again (see :func:`._live.still_html`)."""
+        """Display the live view. In the PDF build, add the caption of its printed picture
+        (see :func:`._live.still_caption`); outside the book builds, the still picture a
+        reopened notebook shows until the cell runs again (see :func:`._live.still_html`)."""
         from IPython.display import display
 
-        from nblib.explorable._live import still_html
+        from nblib.explorable._live import still_caption, still_html
 
         display(self._repr_mimebundle_(), raw=True)
-        if os.environ.get(SCRUBBER_ENV) != "1":
+        if os.environ.get(PRINT_ENV) == "1":
+            display(still_caption(self), raw=True)
+        elif os.environ.get(SCRUBBER_ENV) != "1":
             display({"text/html": still_html(self)}, raw=True)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {})
+        # The default frame, already drawn (and cached) for the live view: what print shows.
+        bundle["image/png"] = base64.b64encode(self.render(self.default_indices)).decode("ascii")
         if os.environ.get(SCRUBBER_ENV) == "1":
             bundle["text/html"] = self.to_html()
         bundle["text/plain"] = f"<Explorable: {', '.join(s.name for s in self.sliders)}>"

@@ -26,6 +26,40 @@ def still_html(explorable):
             f"{image}</div>")
 
 
+def still_caption(explorable):
+    """The caption printed under an explorable's picture in the PDF, as MyST markdown and plain text.
+
+    Print cannot move a slider, so it says which values the picture shows and what the
+    sliders offer in Jupyter and in the web book, e.g. "The explorable at its starting values:
+    steps 306. In Jupyter and in the web edition, a slider sets steps (0 to 1,000)."
+    """
+    def sentence(mark):
+        shown = ", ".join(f"{mark(s.label)} {mark(s.readout(s.default))}" for s in explorable.sliders)
+        offered = [f"{mark(s.label)} ({_choices(s, mark)})" for s in explorable.sliders]
+        offered = offered[0] if len(offered) == 1 else ", ".join(offered[:-1]) + " and " + offered[-1]
+        sliders = "a slider sets" if len(explorable.sliders) == 1 else "sliders set"
+        return (f"The explorable at its starting values: {shown}. "
+                f"In Jupyter and in the web edition, {sliders} {offered}.")
+
+    return {"text/markdown": f"*{sentence(markdown_text)}*", "text/plain": sentence(str)}
+
+
+def _choices(slider, mark):
+    """A slider's values in words: "0 to 1,000", or every choice when they are names."""
+    words = [mark(slider.readout(v)) for v in slider.values]
+    if any(isinstance(v, str) for v in slider.values):
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    return f"{words[0]} to {words[-1]}"
+
+
+def markdown_text(text):
+    """``text`` with every ASCII punctuation mark escaped, so MyST shows it as it is."""
+    return "".join(f"\\{c}" if c in _PUNCTUATION else c for c in str(text))
+
+
+_PUNCTUATION = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
 def image_tag(src, explorable):
     return (f'<img src="{src}" alt="{html.escape(explorable.alt)}" width="{explorable.width_px}" '
             'style="max-width: 100%; height: auto">')

@@ -1,0 +1,144 @@
+"""Build the PDF edition: the whole book as one PDF through Jupyter Book's LaTeX builder (XeLaTeX).
+
+``make pdf`` runs this. TeX comes from the distribution's packages: when a tool, a LaTeX
+package or a font the book needs is missing, this installs the Debian packages with
+apt-get if run as root, and otherwise says which packages to install. The notebooks run
+with ``NBLIB_PRINT=1``, so outputs take their printed form (an explorable prints its
+default frame with a caption, an exercise's starter says where its answer can be checked;
+see ``nblib/explorable`` and ``nblib/exercises``); the LaTeX settings are ``latex:`` and
+``latex_elements`` in ``_config.yml`` and the files of ``book/latex/``. Sphinx warnings are
+errors, as for the web book, and so is a character the fonts do not have.
+
+    python scripts/build_pdf.py [--path-output DIR]   # the PDF goes to DIR/_build/latex/book.pdf
+
+At the end it prints the PDF's path, its page count, its size and the build time.
+"""
+
+import argparse
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+#: What the LaTeX build needs, each with the Debian package that provides it:
+#: ("program", name) is found on PATH, ("tex", file) by kpsewhich, ("font", family) by fc-list.
+NEEDS = [
+    (("program", "xelatex"), "texlive-xetex"),
+    (("program", "latexmk"), "latexmk"),
+    (("program", "xindy"), "xindy"),
+    (("program", "pdfinfo"), "poppler-utils"),
+    (("tex", "ucharclasses.sty"), "texlive-xetex"),
+    (("tex", "unicode-math.sty"), "texlive-latex-recommended"),
+    (("tex", "polyglossia.sty"), "texlive-latex-recommended"),
+    (("tex", "fncychap.sty"), "texlive-latex-extra"),
+    (("tex", "tabulary.sty"), "texlive-latex-extra"),
+    (("tex", "needspace.sty"), "texlive-latex-extra"),
+    (("tex", "pgfplots.sty"), "texlive-latex-extra"),
+    (("tex", "latinmodern-math.otf"), "fonts-lmodern"),
+    (("font", "FreeSerif"), "fonts-freefont-otf"),
+    (("font", "DejaVu Sans Mono"), "fonts-dejavu-core"),
+]
+#: Installed together when anything is missing (texlive-fonts-recommended: the fonts Sphinx's
+#: LaTeX expects beside the ones above).
+PACKAGES = sorted({package for _, package in NEEDS} | {"texlive-fonts-recommended", "lmodern"})
+
+
+def present(kind, name):
+    if kind == "program":
+        return shutil.which(name) is not None
+    if kind == "tex":
+        if shutil.which("kpsewhich") is None:
+            return False
+        found = subprocess.run(["kpsewhich", name], capture_output=True, text=True)
+        return found.returncode == 0 and bool(found.stdout.strip())
+    if shutil.which("fc-list") is None:
+        return False
+    families = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout
+    return any(name in line.split(",") for line in families.splitlines())
+
+
+def missing_packages():
+    """The Debian packages of whatever the build needs and cannot find, sorted."""
+    return sorted({package for (kind, name), package in NEEDS if not present(kind, name)})
+
+
+def ensure_tex():
+    """Install the missing TeX packages as root; otherwise name them. Returns True when all is there."""
+    missing = missing_packages()
+    if not missing:
+        return True
+    if os.geteuid() != 0:
+        print("The PDF needs TeX from the distribution's packages. Missing: " + ", ".join(missing) + ".\n"
+              "Install them with:\n  sudo apt-get install " + " ".join(PACKAGES) + "\nand run 'make pdf' again.",
+              file=sys.stderr)
+        return False
+    print("Installing TeX from the distribution's packages: " + " ".join(PACKAGES))
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *PACKAGES], check=True, env=env)
+    still = missing_packages()
+    if still:
+        print("Still missing after apt-get: " + ", ".join(still), file=sys.stderr)
+        return False
+    return True
+
+
+def missing_characters(log_text):
+    """The characters XeLaTeX had no glyph for, as "U+XXXX (c) in FONT" lines, from its .log."""
+    found = re.findall(r"Missing character: There is no (.+?) \((U\+[0-9A-F]+)\) in font ([^/:!\n]+)", log_text)
+    return sorted({f"{code} ({char}) in {font.strip()}" for char, code, font in found})
+
+
+def page_count(pdf):
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
+
+
+def build(path_output):
+    """Run Jupyter Book's LaTeX builder and XeLaTeX; returns the PDF's path."""
+    latex = path_output / "_build" / "latex"
+    shutil.rmtree(latex, ignore_errors=True)
+    env = {key: value for key, value in os.environ.items() if key != "NBLIB_SCRUBBER"}
+    env.update(NBLIB_PRINT="1", LATEXMKOPTS="-silent")
+    jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
+    subprocess.run([str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex",
+                    "--path-output", str(path_output), "-W", "-n", "--keep-going"],
+                   cwd=ROOT, env=env, check=True)
+    pdf = latex / "book.pdf"
+    if not pdf.is_file():
+        raise RuntimeError(f"no PDF at {pdf}")
+    return pdf
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path-output", default=str(ROOT),
+                        help="folder whose _build/latex receives the book (default: the repository)")
+    args = parser.parse_args(argv)
+    if not ensure_tex():
+        return 1
+    start = time.monotonic()
+    try:
+        pdf = build(pathlib.Path(args.path_output).resolve())
+    except (subprocess.CalledProcessError, RuntimeError) as error:
+        print(f"The PDF did not build: {error}", file=sys.stderr)
+        return 1
+    seconds = time.monotonic() - start
+    absent = missing_characters(pdf.with_suffix(".log").read_text(errors="replace"))
+    if absent:
+        print("The fonts lack these characters (see book/latex/nblib-book.sty):\n  " + "\n  ".join(absent),
+              file=sys.stderr)
+        return 1
+    minutes, rest = divmod(round(seconds), 60)
+    print(f"\nThe PDF is built: {pdf}\n"
+          f"  {page_count(pdf)} pages, {pdf.stat().st_size / 1e6:.1f} MB, built in {minutes} min {rest} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
