@@ -369,7 +369,7 @@ def graph_figure(step=len(STEPS) - 2):
     dots, labels, values, grads = _draw_graph(ax)
     f = forward_221(X_221, Y_221, PARAMS_221)
     _show_step(dots, labels, values, grads, f, backward_221(f, PARAMS_221), step)
-    ax.text(-0.5, -0.72, "blue: forward value    orange: ∂J/∂(node)", fontsize=9, color=COLORS["ink"])
+    ax.text(-0.5, -0.72, "blue: forward value    vermillion: ∂J/∂(node)", fontsize=9, color=COLORS["ink"])
     return figure(fig)
 
 
