@@ -1,0 +1,180 @@
+"""The printed forms the PDF edition (``make pdf``) relies on, checked without running LaTeX.
+
+An explorable's output carries its default frame as ``image/png``, which myst-nb picks for
+LaTeX while the web book keeps choosing the scrubber; in the PDF build (``NBLIB_PRINT=1``)
+a caption follows the picture. An exercise's starter prints its verdict in words, says
+whether the web book checks it without a kernel, and never shows the answer.
+"""
+
+import base64
+import html
+import io
+import pathlib
+import re
+import sys
+
+import numpy as np
+import pytest
+import yaml
+from markdown_it import MarkdownIt
+from myst_nb.core.render import get_mime_priority
+from PIL import Image
+
+from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
+from nblib.exercises._feedback import PRINTED_WEB_FORM
+from nblib.explorable import PRINT_ENV, SCRUBBER_ENV, Slider, explore
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+OVERRIDES = [tuple(item) for item in CONFIG["sphinx"]["config"]["nb_mime_priority_overrides"]]
+X = np.linspace(0.0, 1.0, 20)
+
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "book" / "latex"))
+import build_pdf  # noqa: E402
+import nblib_latex  # noqa: E402
+
+
+def line_view(fig):
+    ax = fig.subplots()
+    (line,) = ax.plot(X, X)
+    ax.set_ylim(-5, 5)
+
+    def update(m, method):
+        line.set_ydata(m * X)
+        line.set_linestyle("-" if method == "SGD" else "--")
+
+    return update
+
+
+def make():
+    return explore(line_view, Slider("m", [-1.0, 0.5, 2.0], label="slope_m α", fmt="{:.2f}"),
+                   Slider("method", ["SGD", "Adam*"], default="Adam*"), alt="A line", figsize=(3, 2), dpi=50)
+
+
+def picked(builder, bundle):
+    """The mime type myst-nb renders for ``builder`` from ``bundle``, with the book's overrides."""
+    return next((mime for mime in get_mime_priority(builder, OVERRIDES) if mime in bundle), None)
+
+
+def shown_text(markdown):
+    """What a reader sees of a line of MyST markdown: rendered, tags stripped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", MarkdownIt("commonmark").render(markdown))).strip()
+
+
+def test_the_bundle_carries_the_default_frame_as_a_png(monkeypatch):
+    monkeypatch.delenv(SCRUBBER_ENV, raising=False)
+    explorable = make()
+    bundle = explorable._repr_mimebundle_()
+    png = base64.b64decode(bundle["image/png"])
+    assert png == explorable.render((1, 1)), "the still is the frame at the sliders' defaults"
+    assert png != explorable.render((2, 0))
+    assert Image.open(io.BytesIO(png)).size == (150, 100)
+
+
+def test_the_web_book_keeps_the_scrubber_and_latex_takes_the_still(monkeypatch):
+    monkeypatch.setenv(SCRUBBER_ENV, "1")
+    bundle = make()._repr_mimebundle_()
+    assert {"text/html", "image/png", "application/vnd.jupyter.widget-view+json"} <= set(bundle)
+    assert picked("html", bundle) == "text/html", "the web page must not grow by the still picture"
+    assert picked("latex", bundle) == "image/png"
+    monkeypatch.delenv(SCRUBBER_ENV)
+    assert picked("latex", make()._repr_mimebundle_()) == "image/png"
+
+
+def test_print_shows_the_still_then_a_caption_of_its_values_and_ranges(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.delenv(SCRUBBER_ENV, raising=False)
+    monkeypatch.setenv(PRINT_ENV, "1")
+    make()._ipython_display_()
+    assert len(shown) == 2, "no reopened-notebook still in print: only the picture and its caption"
+    assert [picked("latex", output) for output in shown] == ["image/png", "text/markdown"]
+    caption = shown[1]
+    assert caption["text/plain"] == (
+        "The explorable at its starting values: slope_m α 0.50, method Adam*. In Jupyter and in the "
+        "web edition, sliders set slope_m α (-1.00 to 2.00) and method (SGD or Adam*).")
+    assert shown_text(caption["text/markdown"]) == caption["text/plain"], "markdown shows the text as it is"
+    assert caption["text/markdown"].startswith("*") and caption["text/markdown"].endswith("*")
+
+
+def test_the_web_book_build_shows_no_caption(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.setenv(SCRUBBER_ENV, "1")
+    monkeypatch.delenv(PRINT_ENV, raising=False)
+    make()._ipython_display_()
+    assert len(shown) == 1 and picked("html", shown[0]) == "text/html"
+
+
+NUMBER = NumberCheck(0.0181234, rtol=1e-3, hint="Square the residuals.")
+CHOICE = ChoiceCheck("diverges", ["converges", "diverges"], praise="The factor passes -1.")
+
+
+def _reference(w):
+    return 2 * w
+
+
+FUNCTION = FunctionCheck(_reference, [(1.0,), (2.0,)])
+
+
+@pytest.mark.parametrize("check, form", [(NUMBER, True), (CHOICE, True), (FUNCTION, False)])
+def test_an_exercise_prints_its_verdict_and_where_to_check_it_but_not_the_answer(monkeypatch, check, form):
+    from IPython.core.formatters import format_display_data
+
+    monkeypatch.delenv(SCRUBBER_ENV, raising=False)
+    monkeypatch.setenv(PRINT_ENV, "1")
+    feedback = check(...) if check is not FUNCTION else check(lambda w: ...)
+    data, _ = format_display_data(feedback)
+    assert picked("latex", data) == "text/markdown"
+    printed = shown_text(data["text/markdown"])
+    assert printed.startswith("No answer yet. ")
+    assert (PRINTED_WEB_FORM in printed) is form
+    for secret in ("0.0181", "diverges", "The factor", "2 * w"):
+        assert secret not in "".join(str(value) for value in data.values())
+
+
+def test_the_web_book_and_jupyter_get_no_printed_form(monkeypatch):
+    monkeypatch.delenv(PRINT_ENV, raising=False)
+    assert NUMBER(...)._repr_markdown_() is None
+    assert NUMBER(0.5)._repr_markdown_() is None
+
+
+def test_a_wrong_answer_prints_its_hint(monkeypatch):
+    monkeypatch.setenv(PRINT_ENV, "1")
+    assert shown_text(NUMBER(0.5)._repr_markdown_()) == "Not yet. Square the residuals."
+
+
+def test_missing_characters_are_read_from_a_wrapped_xelatex_log():
+    log = ("Missing character: There is no 😀 (U+1F600) in font FreeSerif/OT:script=latn;lan\n"
+           "guage=dflt;!\nMissing character: There is no ⁹ (U+2079) in font FreeMono/OT:script=latn;l\n")
+    assert build_pdf.missing_characters(log) == ["U+1F600 (😀) in FreeSerif", "U+2079 (⁹) in FreeMono"]
+    assert build_pdf.missing_characters("Output written on book.pdf (9 pages).") == []
+
+
+def test_without_root_the_build_names_the_packages_and_installs_nothing(monkeypatch, capsys):
+    monkeypatch.setattr(build_pdf, "present", lambda kind, name: name != "xindy")
+    monkeypatch.setattr(build_pdf.os, "geteuid", lambda: 1000)
+    monkeypatch.setattr(build_pdf.subprocess, "run", lambda *a, **k: pytest.fail("nothing may run"))
+    assert build_pdf.missing_packages() == ["xindy"]
+    assert build_pdf.ensure_tex() is False
+    message = capsys.readouterr().err
+    assert "Missing: xindy." in message and "sudo apt-get install" in message and "texlive-xetex" in message
+
+
+def test_print_tables_give_room_to_sentences_and_keep_symbols_narrow():
+    rows = [["Symbol", "Meaning", "In nblib"],
+            ["α", "the learning rate (step size), the largest that converges is 2/λ", "lr of every optimizer"],
+            ["t", "the step counter, from 1", "state['t']"]]
+    widths = nblib_latex.column_widths(rows, 3)
+    assert widths[0] < widths[2] < widths[1] and abs(sum(widths) - 100) <= 2
+    assert widths[0] >= 100 * 6 / (6 + 60 + 21) - 1, "a column is never narrower than its longest word"
+    assert nblib_latex.column_widths([["a", "b"], ["c"]], 2) is None
+
+
+def test_the_latex_settings_name_files_that_exist():
+    sphinx = CONFIG["sphinx"]
+    for name in sphinx["config"]["latex_additional_files"]:
+        assert (ROOT / name).is_file(), name
+    assert "nblib_latex" in sphinx["config"]["extensions"] and sphinx["local_extensions"]["nblib_latex"] == "book/latex"
+    assert CONFIG["latex"]["latex_engine"] == "xelatex"
