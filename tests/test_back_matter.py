@@ -322,8 +322,8 @@ def test_the_bibliography_page_lists_every_entry():
 # ----------------------------------------------------------------------- verification
 #: Where each tolerance quoted on book/verification.md stands: (the start of the table row that
 #: quotes it, or None for the prose; the file; the function, or None for module level; the
-#: source text, matched with runs of whitespace collapsed; the code span the page shows, when it
-#: is not the source text itself).
+#: source text, matched with runs of whitespace collapsed; the text the page shows, when it
+#: is not the source text itself in backticks).
 QUOTED = [
     ("The least-squares line", "tests/test_linear.py", "test_ols_line_of_the_seven_points", "rel=1e-12", None),
     ("Least squares with three", "tests/test_linear.py", "test_ols_against_lstsq_and_known_weights", "rtol=1e-10", None),
@@ -370,10 +370,10 @@ QUOTED = [
     ("The first three steps", "tests/test_optim.py", "test_adadelta_by_hand", "rtol=1e-13", None),
     ("The first three steps", "tests/test_optim.py", "test_rmsprop_by_hand", "rtol=1e-13", None),
     ("The first three steps", "tests/test_optim.py", "test_adam_by_hand", "rtol=1e-13", None),
-    ("Convergence on the round", "tests/test_optim.py", None, '"sgd": (dict(lr=0.05), 1e-6)', "1e-6"),
-    ("Convergence on the round", "tests/test_optim.py", None, '"adam": (dict(lr=0.1), 1e-6)', "1e-6"),
-    ("Convergence on the round", "tests/test_optim.py", None, '"rmsprop": (dict(lr=0.01), 0.05)', "0.05"),
-    ("Convergence on the round", "tests/test_optim.py", None, '"adadelta": (dict(lr=1.0), 0.05)', "0.05"),
+    ("Convergence on the round", "tests/test_optim.py", None, '"sgd": (dict(lr=0.05), 1e-6)', "`1e-6`"),
+    ("Convergence on the round", "tests/test_optim.py", None, '"adam": (dict(lr=0.1), 1e-6)', "`1e-6`"),
+    ("Convergence on the round", "tests/test_optim.py", None, '"rmsprop": (dict(lr=0.01), 0.05)', "`0.05`"),
+    ("Convergence on the round", "tests/test_optim.py", None, '"adadelta": (dict(lr=1.0), 0.05)', "`0.05`"),
     ("Convergence on the round", "tests/test_optim.py", "test_converges_on_a_bowl", "steps=3000", None),
     ("Convergence on the Rosenbrock", "tests/test_optim.py", "test_converges_on_rosenbrock", "< 0.01", None),
     ("Convergence on the Rosenbrock", "tests/test_optim.py", "test_converges_on_rosenbrock", "< 1e-3", None),
@@ -404,6 +404,29 @@ QUOTED = [
     ("The size of one explorable", "nblib/explorable/__init__.py", None, "MAX_EMBED_BYTES = 1_000_000", None),
     ("The number of frames", "nblib/explorable/__init__.py", None, "MAX_FRAMES = 60_000", None),
     (None, "scripts/check_site.py", None, "MAX_PAGE_BYTES = 5 * 1024 * 1024", None),
+    # numbers in the prose of a row or of the page
+    ("The least-squares line", "tests/test_linear.py", "test_ols_line_of_the_seven_points",
+     "assert round(m, 4) == 0.3356", "$m = 0.3356$"),
+    ("The least-squares line", "tests/test_linear.py", "test_ols_line_of_the_seven_points",
+     "assert round(b, 4) == 0.8047", "$b = 0.8047$"),
+    ("The least-squares line", "tests/test_linear.py", "test_ols_line_of_the_seven_points",
+     "assert round(linear.mse_line(X7, Y7, m, b), 4) == 0.0181", "MSE $0.0181$"),
+    ("Parameter counts", "tests/test_nn.py", "test_count_params_is_reexported_and_matches_the_network",
+     "count_params([784, 15, 10]) == 11935", "784-15-10 network has 11,935"),
+    ("He initialization", "tests/test_nn.py", "test_he_initialization_for_relu", "MLP([1000, 400, 10]",
+     "1000 × 400 layer"),
+    ("Inverted dropout masks", "tests/test_nn.py", "test_dropout_masks_are_inverted_and_drop_about_p",
+     "mask.shape == (500, 200)", "500 × 200 entries"),
+    ("The derivatives of the activations", "tests/test_nn.py", "test_activation_derivatives_match_centred_differences",
+     "np.linspace(-4, 4, 81)", "81 points"),
+    ("Whole trajectories", "tests/test_optim.py", "test_trajectory_matches_torch_optim", "for _ in range(20):",
+     "20 steps"),
+    ("Convergence on the Rosenbrock", "tests/test_optim.py", None, '"momentum": (dict(lr=1e-3, beta=0.9), 5000)',
+     "5,000 or 20,000 steps"),
+    ("Convergence on the Rosenbrock", "tests/test_optim.py", None, '"sgd": (dict(lr=1e-3), 20000)',
+     "5,000 or 20,000 steps"),
+    (None, "tests/test_exercises.py", "test_selfcheck_js_agrees_on_many_values_near_the_answer",
+     "for _ in range(60):", "60 values near each expected answer"),
 ]
 
 
@@ -440,15 +463,16 @@ def _row(key):
 def test_a_quoted_tolerance_is_the_one_the_test_uses(key, file, function, source, shown):
     assert _collapsed(source) in _collapsed(source_of(file, function)), \
         f"{file} ({function or 'module'}) no longer has {source!r}: update book/verification.md and QUOTED"
-    span = f"`{shown or source}`"
+    span = shown or f"`{source}`"
     where = " | ".join(_row(key)) if key else (BOOK / "verification.md").read_text()
+    span, where = _collapsed(span), _collapsed(where)
     assert span in where, f"book/verification.md does not show {span} where it says {key!r}"
 
 
 def test_every_tolerance_on_the_verification_page_is_checked():
     quoted = {}
     for key, _, _, source, shown in QUOTED:
-        quoted.setdefault(key, set()).add(shown or source)
+        quoted.setdefault(key, set()).add((shown or f"`{source}`").strip("`"))
     unchecked = []
     for cells in verification_rows():
         keys = [key for key in quoted if key and cells[0].startswith(key)]
