@@ -206,3 +206,9 @@ def test_every_chapter_links_to_the_notation_page():
         text = "\n".join("".join(c["source"]) for c in json.loads(path.read_text())["cells"]
                          if c["cell_type"] == "markdown")
         assert "](../book/notation.md)" in text, f"{path.name} has no link to the notation page"
+
+
+def test_glossary_is_alphabetical():
+    terms = glossary_terms()
+    assert len(terms) >= 40
+    assert terms == sorted(terms, key=str.lower), "keep book/glossary.md in alphabetical order"
