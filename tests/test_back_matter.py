@@ -404,6 +404,13 @@ QUOTED = [
     ("The size of one explorable", "nblib/explorable/__init__.py", None, "MAX_EMBED_BYTES = 1_000_000", None),
     ("The number of frames", "nblib/explorable/__init__.py", None, "MAX_FRAMES = 60_000", None),
     (None, "scripts/check_site.py", None, "MAX_PAGE_BYTES = 5 * 1024 * 1024", None),
+    ("The path prefix", "tests/test_book_browser.py", None, 'PREFIX = "/a/b/"', None),
+    ("JavaScript", "tests/test_book_browser.py", None, "TOLERATED = {}", None),
+    ("The book's own text", "tests/test_book_themes.py", None, "TEXT = 4.5", None),
+    ("The borders of fields", "tests/test_book_themes.py", None, "UI = 3.0", None),
+    ("The borders of fields", "tests/test_book_themes.py", "test_keyboard_focus_is_visible", 'f["width"] >= 2',
+     "at least 2 px wide"),
+    ("The palette of", "tests/test_theme.py", None, "MIN_DISTANCE = 10.0", None),
     # numbers in the prose of a row or of the page
     ("The least-squares line", "tests/test_linear.py", "test_ols_line_of_the_seven_points",
      "assert round(m, 4) == 0.3356", "$m = 0.3356$"),
@@ -461,7 +468,8 @@ def _row(key):
 @pytest.mark.parametrize("key, file, function, source, shown", QUOTED,
                          ids=[f"{q[2] or q[1]}:{q[3]}" for q in QUOTED])
 def test_a_quoted_tolerance_is_the_one_the_test_uses(key, file, function, source, shown):
-    assert _collapsed(source) in _collapsed(source_of(file, function)), \
+    assert re.search(r"(?<![\w.])" + re.escape(_collapsed(source)) + r"(?![\w.])",
+                     _collapsed(source_of(file, function))), \
         f"{file} ({function or 'module'}) no longer has {source!r}: update book/verification.md and QUOTED"
     span = shown or f"`{source}`"
     where = " | ".join(_row(key)) if key else (BOOK / "verification.md").read_text()
@@ -486,5 +494,8 @@ def test_the_quote_check_fails_on_a_changed_tolerance():
     source = source_of("tests/test_nn.py", "assert_grads_match")
     assert "rtol=1e-5, atol=1e-7" in _collapsed(source)
     assert "rtol=1e-6, atol=1e-7" not in _collapsed(source)
+    with pytest.raises(AssertionError, match="no longer has"):
+        test_a_quoted_tolerance_is_the_one_the_test_uses(
+            "Backpropagation in", "tests/test_nn.py", "assert_grads_match", "rtol=1e-5, atol=1e-", None)
     assert "max_examples=25" in _collapsed(source_of("tests/test_nn.py",
                                                       "test_shapes_and_gradients_on_random_tiny_networks"))
