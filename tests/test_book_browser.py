@@ -186,6 +186,10 @@ FACTS = r"""() => {
       sliders: root.querySelectorAll("input[type=range]").length,
       plays: root.querySelectorAll(".explorable-play").length})),
     selfchecks: document.querySelectorAll("form.nblib-selfcheck").length,
+    search_fields: [...document.querySelectorAll(".search-button-field")].filter((b) => {
+      const box = b.getBoundingClientRect();
+      return box.width > 0 && box.height > 0 && getComputedStyle(b).visibility !== "hidden";
+    }).length,
   };
 }"""
 
@@ -235,19 +239,20 @@ def exercise_explorables(tab):
         name = root.get_attribute("data-name") or f"explorable {e}"
         inputs = root.locator("input[type=range]")
         for k in range(inputs.count()):
-            try:
-                problems += move_slider(tab, e, k, inputs.nth(k), f"{name}, slider {k}")
-            except Exception as error:                              # a timeout is a finding too
-                problems.append(f"{name}, slider {k}: {type(error).__name__}: {str(error).splitlines()[0]}")
+            problems += checked(move_slider, tab, e, k, inputs.nth(k), f"{name}, slider {k}")
         buttons = root.locator(".explorable-play")
         for b in range(buttons.count()):
-            button = buttons.nth(b)
-            k = int(button.get_attribute("data-slider"))
-            try:
-                problems += play_and_pause(tab, e, k, inputs.nth(k), button, f"{name}, play {k}")
-            except Exception as error:
-                problems.append(f"{name}, play {k}: {type(error).__name__}: {str(error).splitlines()[0]}")
+            k = int(buttons.nth(b).get_attribute("data-slider"))
+            problems += checked(play_and_pause, tab, e, k, inputs.nth(k), buttons.nth(b), f"{name}, play {k}")
     return problems
+
+
+def checked(check, *args):
+    """``check(*args)``'s problems; an exception (a wait that timed out) is one more, named."""
+    try:
+        return check(*args)
+    except Exception as error:
+        return [f"{args[-1]}: {type(error).__name__}: {str(error).splitlines()[0]}"]
 
 
 def readout_problems(state, where):
@@ -303,23 +308,27 @@ def move_slider(tab, e, k, slider, where):
 
 
 def play_and_pause(tab, e, k, slider, button, where):
+    """Play at the slow speed (a frame every 250 ms, so a short slider is not over before the pause)."""
     state = lambda: tab.evaluate(STATE, [e, k])                         # noqa: E731
     advanced = "([e, k, v]) => +document.querySelectorAll('.explorable')[e].querySelectorAll('input[type=range]')[k].value >= v"
+    speed = tab.locator(f".explorable >> nth={e}").locator(f'.explorable-speed select[data-slider="{k}"]')
     problems = []
     slider.evaluate("(el) => el.scrollIntoView({block: 'center'})")
+    if speed.count():
+        speed.select_option("4")
     slider.focus()
     tab.keyboard.press("Home")
     start = state()
     # Mouse: the button plays, the slider and the frame advance; the button pauses, they stop.
     button.click()
-    tab.wait_for_function(advanced, arg=[e, k, start["value"] + 3], timeout=10_000)
-    playing = state()
-    if button.text_content() != "Pause" or not playing["playing"]:
-        problems.append(f"{where}: playing, the button reads {button.text_content()!r}")
-    problems += changed(start, playing, f"{where}, playing")
+    tab.wait_for_function(advanced, arg=[e, k, start["value"] + 2], timeout=10_000)
+    label = button.text_content()
     button.click()
     paused = state()
-    tab.wait_for_timeout(300)                                        # several frames at any speed offered
+    if label != "Pause":
+        problems.append(f"{where}: playing, the button reads {label!r}")
+    problems += changed(start, paused, f"{where}, playing")
+    tab.wait_for_timeout(400)                                        # more than a frame at the slowest speed
     still = state()
     if still["value"] != paused["value"] or still["hash"] != paused["hash"] or paused["playing"]:
         problems.append(f"{where}: after Pause the slider went on from {paused['value']} to {still['value']}")
@@ -328,12 +337,14 @@ def play_and_pause(tab, e, k, slider, button, where):
     # Keyboard: the space bar on the slider plays and pauses.
     slider.focus()
     tab.keyboard.press(" ")
-    tab.wait_for_function(advanced, arg=[e, k, still["value"] + 2], timeout=10_000)
+    tab.wait_for_function(advanced, arg=[e, k, still["value"] + 1], timeout=10_000)
     tab.keyboard.press(" ")
     paused = state()
-    tab.wait_for_timeout(300)
+    tab.wait_for_timeout(400)
     if state()["value"] != paused["value"] or paused["playing"]:
         problems.append(f"{where}: the space bar did not pause")
+    if speed.count():
+        speed.select_option("12")
     slider.fill(str(start["value"]))
     return problems
 
@@ -487,6 +498,12 @@ def test_chapter_screenshots(site, page):
             assert len(image.convert("RGB").getcolors(maxcolors=1 << 20) or range(1 << 20)) > 50, f"{shot} is blank"
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_one_search_field_in_view(site, page):
+    """pydata-sphinx-theme adds a header bar with a second search field unless navbar_persistent is set."""
+    assert site.report(page)["search_fields"] == 1
+
+
 def test_every_built_page_is_visited(site):
     built = {str(p.relative_to(site.html)) for p in site.html.rglob("*.html")
              if not p.relative_to(site.html).parts[0].startswith("_")}
@@ -533,3 +550,90 @@ def test_search_lists_the_chapter_of_a_term(site, term, chapter):
     pages = [urllib.parse.urlsplit(url).path[len(urllib.parse.urlsplit(site.base).path) + 1:] for url in found]
     assert chapter in pages[:3], pages
     assert log.errors == [] and log.outside == []
+
+
+# --- The checks themselves can fail ------------------------------------------------------------
+
+BAD_PAGE = """<!doctype html><html><body><main>
+<p>Raw TeX left: $w^2$ here,</p><p>and \\(x\\) there,</p><p>and \\begin{align} too.</p>
+<pre>code may say $x$ and \\(y\\)</pre><p><code>$ls</code></p>
+<img src="data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7" alt="  ">
+<img src="data:image/png;base64,AAAA" alt="a broken picture">
+<canvas width="4" height="4"></canvas>
+<span class="math">\\(y\\)</span>
+<a href="elsewhere.html#nowhere">a link</a>
+</main></body></html>"""
+
+
+def test_the_page_checks_find_raw_tex_missing_alt_text_and_untypeset_math(site):
+    log = Log()
+    context = site.context(log)
+    tab = context.new_page()
+    try:
+        tab.set_content(BAD_PAGE)
+        tab.wait_for_function("() => [...document.images].every((img) => img.complete)")
+        facts = tab.evaluate(FACTS)
+    finally:
+        context.close()
+    assert facts["raw_tex"] == ["Raw TeX left: $w^2$ here,", "and \\(x\\) there,", "and \\begin{align} too.",
+                                "\\(y\\)"], "raw TeX in prose and in untypeset math, none in code"
+    assert [img["alt"] for img in facts["images"]] == ["  ", "a broken picture"]
+    assert [img["broken"] for img in facts["images"]] == [False, True]
+    assert facts["canvases"] == [None]
+    assert facts["untypeset"] == ["\\(y\\)"] and facts["mjx"] == 0
+
+
+def test_the_link_check_finds_missing_files_fragments_and_links_out_of_the_prefix(site):
+    page = PAGES[0]
+    ids = site.page_ids(page)
+    here = f"{site.base}/{page}"
+    links = [f"{here}#{sorted(ids)[0]}", f"{site.base}/", f"{here}#no-such-id", f"{site.base}/no/such/page.html",
+             f"{site.origin}/{page}", "https://example.org/x.html#y"]
+    assert set(link_problems(site, page, links)) == {
+        f"{site.origin}/{page} leaves the path prefix {PREFIX}",
+        f"{site.base}/no/such/page.html: no file no/such/page.html in the build",
+        f"{here}#no-such-id: {page} has no element with id 'no-such-id'",
+    }
+
+
+def test_requests_to_other_hosts_are_aborted_and_listed(site):
+    log = Log()
+    context = site.context(log)
+    tab = context.new_page()
+    log.watch(tab)
+    try:
+        tab.goto(f"{site.base}/genindex.html")
+        tab.evaluate("""() => new Promise((done) => {
+            const img = new Image(); img.onerror = img.onload = done; img.src = "https://example.org/pixel.png"; })""")
+    finally:
+        context.close()
+    assert log.outside == ["https://example.org/pixel.png"]
+    assert any("ERR_FAILED" in text for text in log.errors), log.errors
+
+
+def test_the_explorable_checks_find_a_frozen_canvas_and_a_pause_that_does_not_stop(site):
+    """Break one explorable in a chapter page: its slider check and its play check must say so."""
+    page = next(p for p in CHAPTERS if "backpropagation" in p)
+    log = Log()
+    context = site.context(log)
+    tab = context.new_page()
+    try:
+        tab.goto(f"{site.base}/{page}")
+        e = tab.evaluate("() => [...document.querySelectorAll('.explorable')].findIndex((r) => r.querySelector('.explorable-play'))")
+        root = tab.locator(".explorable").nth(e)
+        button = root.locator(".explorable-play").first
+        k = int(button.get_attribute("data-slider"))
+        slider = root.locator("input[type=range]").nth(k)
+        assert checked(play_and_pause, tab, e, k, slider, button, "sound") == []
+        tab.evaluate("(e) => { const x = document.querySelectorAll('.explorable')[e].nblibExplorable;"
+                     " x.toggle = (k) => { if (!x.timer) x.play(k); }; }", e)
+        broken = checked(play_and_pause, tab, e, k, slider, button, "no pause")
+        assert any("after Pause the slider went on" in p for p in broken), broken
+        assert any("paused, the button reads 'Pause'" in p for p in broken), broken
+        tab.evaluate("(e) => { const x = document.querySelectorAll('.explorable')[e].nblibExplorable;"
+                     " x.stop(); x.draw = () => {}; }", e)
+        frozen = checked(move_slider, tab, e, k, slider, "frozen")
+    finally:
+        context.close()
+    assert any("mouse click: the canvas did not change" in p for p in frozen), frozen
+    assert any("mouse click: the readout stayed" in p for p in frozen), frozen
