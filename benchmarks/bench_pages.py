@@ -26,7 +26,7 @@ def weigh(browser, url):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     responses = []
     page = context.new_page()
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     page.goto(url, wait_until="networkidle")
     page.wait_for_timeout(300)   # MathJax's fonts and menus load after idle
     by_kind = collections.Counter()
