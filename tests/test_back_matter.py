@@ -412,6 +412,7 @@ QUOTED = [
      "at least 2 px wide"),
     ("The palette of", "tests/test_theme.py", None, "MIN_DISTANCE = 10.0", None),
     # numbers in the prose of a row or of the page
+    ("That the comparison can fail", "tests/test_explorable_browser.py", None, "has 8% and 15%", "8% and 15%"),
     ("The least-squares line", "tests/test_linear.py", "test_ols_line_of_the_seven_points",
      "assert round(m, 4) == 0.3356", "$m = 0.3356$"),
     ("The least-squares line", "tests/test_linear.py", "test_ols_line_of_the_seven_points",
