@@ -208,3 +208,17 @@ def test_nothing_plays_until_asked_and_the_still_is_for_print(page):
     tab.emulate_media(media="print")
     assert tab.locator(".explorable-still").is_visible() and tab.locator(".explorable-canvas").is_hidden()
     tab.emulate_media(media="screen")
+
+
+def test_play_from_the_end_starts_over_and_shows_the_first_frame_at_once(page):
+    explorable, tab, errors = page
+    tab.emulate_media(reduced_motion="reduce")                   # 2 frames a second: the first tick is 500 ms away
+    steps = tab.locator(".explorable input[type=range]").nth(2)
+    steps.fill("29")
+    tab.locator(".explorable-play").click()
+    shown = tab.evaluate("() => [document.querySelector('.explorable input[type=range][data-slider=\"2\"]').value,"
+                         " document.querySelectorAll('.explorable output')[2].textContent]")
+    tab.locator(".explorable-play").click()
+    tab.emulate_media(reduced_motion="no-preference")
+    assert shown == ["0", explorable.sliders[2].readout(0)]
+    assert not errors

@@ -317,7 +317,7 @@
     var select = this.root.querySelector('.explorable-speed select[data-slider="' + k + '"]');
     var fps = select ? +select.value : 12;
     if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) fps = Math.min(fps, 2);
-    if (+input.value >= +input.max) input.value = 0;
+    if (+input.value >= +input.max) { input.value = 0; this.draw(); }   // show the start at once, not a tick later
     var button = this.root.querySelector('.explorable-play[data-slider="' + k + '"]');
     this.timer = { slider: k, id: setInterval(function () {
       if (+input.value >= +input.max) { self.stop(); return; }
