@@ -1,6 +1,8 @@
 """Check the built web book: nothing loads from another host, chapter pages stay small,
-every explorable stays within its byte budget, and every chapter carries a working
-scrubber. Run by `make book` after the build.
+every explorable stays within its byte budget, every chapter carries a working
+scrubber, and no address starts at the server's root (so the book works when served from
+any path prefix; tests/test_book_browser.py proves it in a browser). Run by `make book`
+after the build.
 
 Usage: python scripts/check_site.py _build/html
 """
@@ -16,6 +18,9 @@ STATIC = ["explorable.js", "explorable.css", "fonts/nblib-sans.woff", "fonts/nbl
 # Attributes through which a page loads something (links to read are fine; loads are not).
 LOADS = re.compile(r'<(script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc="((?:https?:)?//[^"]+)"'
                    r'|<link\b[^>]*\bhref="((?:https?:)?//[^"]+)"[^>]*>', re.I)
+#: Addresses from the server's root ("/_static/x.js"), which break when the book is served under a prefix.
+ROOTED = re.compile(r'\b(?:href|src|action)="(/(?!/)[^"]*)"', re.I)
+CSS_ROOTED = re.compile(r'url\(\s*["\']?(/(?!/)[^"\')]*)', re.I)
 CSS_LOADS = re.compile(r'(?:@import\s+(?:url\()?|url\()\s*["\']?((?:https?:)?//[^"\')]+)', re.I)
 
 
@@ -41,6 +46,7 @@ def problems(site):
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         found += [f"{page.relative_to(site)} loads {url}" for url in remote_loads(text)]
+        found += [f"{page.relative_to(site)} links {url} from the server's root" for url in ROOTED.findall(text)]
         if page.parts[-2:-1] == ("chapters",):
             size = page.stat().st_size
             if size > MAX_PAGE_BYTES:
@@ -52,7 +58,9 @@ def problems(site):
                 found.append(f"{page.relative_to(site)}: explorable {name!r} ({uid}) embeds "
                              f"{size / 1e6:.2f} MB (budget {MAX_EXPLORABLE_BYTES / 1e6:.1f} MB)")
     for sheet in sorted(site.rglob("*.css")):
-        found += [f"{sheet.relative_to(site)} loads {url}" for url in CSS_LOADS.findall(sheet.read_text(errors="ignore"))]
+        css = sheet.read_text(errors="ignore")
+        found += [f"{sheet.relative_to(site)} loads {url}" for url in CSS_LOADS.findall(css)]
+        found += [f"{sheet.relative_to(site)} loads {url} from the server's root" for url in CSS_ROOTED.findall(css)]
     return found
 
 

@@ -41,3 +41,11 @@ def test_missing_static_files_are_found(tmp_path):
     root = site(tmp_path, explorable("m", 10))
     (root / "_static" / "explorable.js").unlink()
     assert check_site.problems(root) == ["_static/explorable.js is missing"]
+
+
+def test_addresses_from_the_server_root_are_found(tmp_path):
+    root = site(tmp_path, explorable("m", 10) + '<a href="/chapters/02-b.html">next</a><a href="//cdn.example.org/">x</a>'
+                '<img src="_static/ok.png" alt="fine">')
+    (root / "_static" / "book.css").write_text('.a { background: url("/_static/x.png"); } .b { background: url(ok.png); }')
+    assert check_site.problems(root) == ["chapters/01-a.html links /chapters/02-b.html from the server's root",
+                                         "_static/book.css loads /_static/x.png from the server's root"]
