@@ -44,7 +44,9 @@ def column_widths(rows, count):
 
     A column's share is the length of its longer cells (the 80th percentile, so one long
     cell does not take the page), clipped to [NARROWEST, WIDEST], and never less than its
-    longest word. None when a row does not have ``count`` cells (spanning cells).
+    longest word with room to spare (a header is set in bold, a cell has padding), so that
+    no word is hyphenated in a narrow column ("Sym-bol"). None when a row does not have
+    ``count`` cells (spanning cells).
     """
     if count == 0 or not rows or any(len(row) != count for row in rows):
         return None
@@ -52,7 +54,7 @@ def column_widths(rows, count):
     longest_word = np.array([[max((len(word) for word in text.split()), default=0) for text in row]
                              for row in rows]).max(axis=0)
     share = np.clip(np.percentile(lengths, 80, axis=0), NARROWEST, WIDEST)
-    share = np.maximum(share, np.minimum(longest_word, WIDEST))
+    share = np.maximum(share, 1.2 * np.minimum(longest_word, WIDEST) + 2)
     return [max(1, int(round(w))) for w in 100 * share / share.sum()]
 
 

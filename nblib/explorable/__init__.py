@@ -34,9 +34,11 @@ Recording every frame takes seconds, so the scrubber is added to the output only
 when the environment variable ``NBLIB_SCRUBBER`` is ``1``, as ``make book`` sets
 it; a reader in Jupyter gets the live view at once.
 
-The output also carries the default frame as ``image/png``: the book's LaTeX
-build (``make pdf``) picks it, since it can show neither a widget nor HTML, while
-the web book's ``nb_mime_priority_overrides`` keep choosing the scrubber. When
+In the book's builds (``NBLIB_SCRUBBER`` or ``NBLIB_PRINT`` is ``1``) the output
+also carries the default frame as ``image/png``: the LaTeX build (``make pdf``)
+picks it, since it can show neither a widget nor HTML, while the web book's
+``nb_mime_priority_overrides`` keep choosing the scrubber. In Jupyter the output
+stays as it was (a notebook's pictures are its captioned figures). When
 ``NBLIB_PRINT`` is ``1`` (the PDF build) a caption follows the picture, saying
 which values it shows and what the sliders offer elsewhere.
 """
@@ -268,8 +270,9 @@ class Explorable:
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = dict(self.widget()._repr_mimebundle_(include=include, exclude=exclude) or {})
-        # The default frame, already drawn (and cached) for the live view: what print shows.
-        bundle["image/png"] = base64.b64encode(self.render(self.default_indices)).decode("ascii")
+        if "1" in (os.environ.get(SCRUBBER_ENV), os.environ.get(PRINT_ENV)):
+            # The default frame, already drawn (and cached) for the live view: what print shows.
+            bundle["image/png"] = base64.b64encode(self.render(self.default_indices)).decode("ascii")
         if os.environ.get(SCRUBBER_ENV) == "1":
             bundle["text/html"] = self.to_html()
         bundle["text/plain"] = f"<Explorable: {', '.join(s.name for s in self.sliders)}>"
