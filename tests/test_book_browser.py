@@ -17,8 +17,9 @@ report, one test per page and concern, so that a failure names both:
 - a non-empty text alternative on every image and canvas, and every image decoded;
 - every explorable: each slider moved by a mouse click on its track and by the keyboard
   (ArrowRight or ArrowLeft, then End or Home) changes the value, the readout (which must equal
-  the recorded readout for the new value) and the canvas pixels; every play button plays
-  (the slider and the frame advance) and pauses (they stop), by mouse and by the space bar;
+  the recorded readout for the new value) and the canvas pixels, and shows a focus outline;
+  the live region then reads the values out; every play button plays (the slider and the
+  frame advance) and pauses (they stop), by mouse and by the space bar;
 - every exercise self-check answers a blank, a wrong and the right answer;
 - every same-site link points to a file of the build (inside the prefix) and every fragment to
   an ``id`` on the target page;
@@ -230,6 +231,14 @@ STATE = """([e, k]) => {
 }"""
 
 
+#: The live region names slider k with its current readout.
+SAID = """([e, k]) => {
+  const root = document.querySelectorAll(".explorable")[e], x = root.nblibExplorable;
+  const slider = x.data.sliders[k], text = root.querySelector(".explorable-status").textContent;
+  return text.startsWith(x.data.sliders[0].label + " ") && text.includes(slider.label + " " + slider.readouts[+x.inputs[k].value]);
+}"""
+
+
 def exercise_explorables(tab):
     """Move every slider of every explorable by mouse and keyboard, play and pause: problems found."""
     problems = []
@@ -302,6 +311,12 @@ def move_slider(tab, e, k, slider, where):
     problems += changed(stepped, ended, f"{where}, {key}")
     if ended["value"] != (ended["max"] if key == "End" else 0):
         problems.append(f"{where}: {key} left the value at {ended['value']}")
+    if k == 0:                                  # the live region reads the new values out (once per explorable)
+        try:
+            tab.wait_for_function(SAID, arg=[e, k], timeout=3_000)
+        except Exception:
+            said = tab.evaluate("(e) => document.querySelectorAll('.explorable')[e].querySelector('.explorable-status').textContent", e)
+            problems.append(f"{where}: the live region says {said!r} after {key}")
     # Leave the explorable as it was found.
     slider.fill(str(before["value"]))
     return problems
