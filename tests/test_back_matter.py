@@ -500,3 +500,12 @@ def test_the_quote_check_fails_on_a_changed_tolerance():
             "Backpropagation in", "tests/test_nn.py", "assert_grads_match", "rtol=1e-5, atol=1e-", None)
     assert "max_examples=25" in _collapsed(source_of("tests/test_nn.py",
                                                       "test_shapes_and_gradients_on_random_tiny_networks"))
+
+
+def test_the_count_of_typed_answers_is_the_tests():
+    """The page says how many typed answers selfcheck.js is tried on: the length of ``TYPED``."""
+    tree = ast.parse((ROOT / "tests/test_exercises.py").read_text())
+    typed = next(ast.literal_eval(node.value) for node in tree.body
+                 if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "TYPED")
+    page = _collapsed((BOOK / "verification.md").read_text())
+    assert f"on {len(typed)} typed answers per check" in page
