@@ -370,7 +370,8 @@ def play_and_pause(tab, e, k, slider, button, where):
 RIGHT_ANSWER = """(form) => {
   const spec = JSON.parse(form.querySelector(".nblib-selfcheck-spec").textContent);
   const text = (v) => Array.isArray(v) ? "[" + v.map(text).join(", ") + "]" : String(v);
-  return spec.kind === "choice" ? {choice: spec.correct} : {text: text(spec.expected)};
+  return spec.kind === "choice" ? {choice: spec.correct, other: spec.choices.find((c) => c !== spec.correct)}
+                                : {text: text(spec.expected)};
 }"""
 
 
@@ -386,7 +387,7 @@ def answer_selfchecks(tab):
         if "text" in right:
             attempts += [("wrong", "12345.678", "wrong"), ("right", right["text"], "correct")]
         else:
-            attempts += [("right", right["choice"], "correct")]
+            attempts += [("wrong", right["other"], "wrong"), ("right", right["choice"], "correct")]
         for label, answer, kind in attempts:
             try:
                 form.evaluate("(form) => form.reset()")
