@@ -212,3 +212,16 @@ def test_glossary_is_alphabetical():
     terms = glossary_terms()
     assert len(terms) >= 40
     assert terms == sorted(terms, key=str.lower), "keep book/glossary.md in alphabetical order"
+
+
+LOCAL_LINK = re.compile(r"\]\(((?!https?:|mailto:|#)[^)\s]+)\)")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_local_links_point_at_files(path):
+    """A link to another chapter or a book page is a relative path (JupyterLab opens the file, the
+    book resolves it to the page), so it must name a file that exists."""
+    for cell in json.loads(path.read_text())["cells"]:
+        if cell["cell_type"] == "markdown":
+            for target in LOCAL_LINK.findall("".join(cell["source"])):
+                assert (path.parent / target.split("#")[0]).is_file(), f"{path.name}: no file {target}"
