@@ -27,7 +27,8 @@ report, one test per page and concern, so that a failure names both:
   routing and listed; every request to 127.0.0.1 stays inside the prefix and succeeds.
 
 The search page must list the chapter a term belongs to; screenshots of every chapter go to
-``_build/screenshots/`` (beside the ``html`` folder tested).
+``_build/screenshots/`` and every request made, with its status, to ``_build/browser-requests.log``
+(beside the ``html`` folder tested).
 """
 
 import pathlib
@@ -71,6 +72,7 @@ def site():
         site = Site(html, base, browser)
         yield site
         site.close()
+        site.write_request_log()
 
 
 class Site:
@@ -102,6 +104,16 @@ class Site:
     def close(self):
         for context, _, _ in self.pending.values():
             context.close()
+
+    def write_request_log(self):
+        """Every request of every page visited, with its status, to ``_build/browser-requests.log``."""
+        lines = []
+        for page, report in self.reports.items():
+            log = report["log"]
+            lines.append(f"{page}: {len(log.requests)} requests, {len(log.outside)} to other hosts (aborted)")
+            lines += [f"  {status} {url.replace(self.base, '', 1)[:160]}" for status, url in log.statuses]
+            lines += [f"  ABORTED {url[:160]}" for url in log.outside]
+        (self.html.parent / "browser-requests.log").write_text("\n".join(lines) + "\n")
 
     def context(self, log):
         """A fresh browser context (own storage) that aborts and logs every request off 127.0.0.1."""
