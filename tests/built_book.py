@@ -21,7 +21,10 @@ LOG = BUILD / "book-build.log"
 def html_dir():
     """Path of the built book's ``html`` folder, building it first when it is not current."""
     if os.environ.get("NBLIB_BOOK_HTML"):
-        return pathlib.Path(os.environ["NBLIB_BOOK_HTML"]).resolve()
+        html = pathlib.Path(os.environ["NBLIB_BOOK_HTML"]).resolve()
+        if not (html / "index.html").is_file():
+            raise RuntimeError(f"NBLIB_BOOK_HTML={html} holds no built book (no index.html there)")
+        return html
     BUILD.mkdir(exist_ok=True)
     with _locked(BUILD / "book-build.lock"), LOG.open("w") as log:
         done = subprocess.run(["make", "book"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
