@@ -2,9 +2,10 @@
 
 In the book's builds an explorable's output carries its default frame as ``image/png``,
 which myst-nb picks for LaTeX while the web book keeps choosing the scrubber (built with
-and without it, a chapter page is the same to the byte); in the PDF build
-(``NBLIB_PRINT=1``) a caption follows the picture. An exercise's starter prints its verdict in words, says
-whether the web book checks it without a kernel, and never shows the answer.
+and without it, a chapter page has the same size to the byte); in the PDF build
+(``NBLIB_PRINT=1``) a caption follows the picture. An exercise's starter prints its
+verdict in words, says whether the web book checks it without a kernel, and never shows
+the answer.
 """
 
 import base64
