@@ -66,7 +66,7 @@ CHAPTERS = [page for page in PAGES if page.startswith("chapters/")]
 
 @pytest.fixture(scope="module")
 def site():
-    """(html folder, base URL under the prefix, browser, cache of page reports)."""
+    """The built book served under :data:`PREFIX`, with a browser and the reports of the pages visited."""
     html = html_dir()
     with serve(html, prefix=PREFIX) as base, chromium() as browser:
         site = Site(html, base, browser)
@@ -89,7 +89,12 @@ class Site:
             later = [p for p in PAGES[PAGES.index(page) + 1:] if p not in self.reports]
             if later and later[0] not in self.pending:
                 self.pending[later[0]] = self.open(later[0])
-            self.reports[page] = visit(self, page, *opened)
+            try:
+                self.reports[page] = visit(self, page, *opened)
+            except Exception as error:                   # fail each test of the page at once, not after a wait each
+                self.reports[page] = RuntimeError(f"visiting {page} failed: {type(error).__name__}: {error}")
+        if isinstance(self.reports[page], Exception):
+            raise self.reports[page]
         return self.reports[page]
 
     def open(self, page):
@@ -109,6 +114,9 @@ class Site:
         """Every request of every page visited, with its status, to ``_build/browser-requests.log``."""
         lines = []
         for page, report in self.reports.items():
+            if isinstance(report, Exception):
+                lines.append(f"{page}: {report}")
+                continue
             log = report["log"]
             lines.append(f"{page}: {len(log.requests)} requests, {len(log.outside)} to other hosts (aborted)")
             lines += [f"  {status} {url.replace(self.base, '', 1)[:160]}" for status, url in log.statuses]
