@@ -21,10 +21,11 @@ Screenshots of the first explorable, self-check (focused) and figure of every ch
 both themes, go to ``_build/screenshots/themes/`` (beside the ``html`` folder tested).
 Measured on the book (``book/assets/book.css`` lists the colours), lowest over all chapters:
 text 4.54:1 light (the answer field's placeholder, #767676 on white) and 7.4:1 dark; control
-borders 4.35:1 and 5.2:1; focus rings 4.6:1 and 5.2:1. The stylesheets before this test had an orange
-focus ring (#E69F00, 2.25:1 on white; #f0b400 on the self-check, 1.87:1) and, in the dark
-theme, figures dimmed by the theme's filter on a grey card, and self-checks as a light box
-on a grey card.
+borders 4.35:1 and 5.2:1; focus rings 4.6:1 and 5.2:1. The stylesheets before this test had
+an orange focus ring (#E69F00, 2.25:1 on white; #f0b400 on the self-check, 1.87:1), the
+speed choice's ring cut off on its right by the output box, and, in the dark theme, figures
+dimmed by the theme's filter on a grey card, self-checks as a light box on a grey card and
+a placeholder at 2.4:1.
 """
 
 import pathlib
