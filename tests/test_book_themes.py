@@ -1,8 +1,8 @@
 """The book's own widgets and figures in the light and the dark theme, in a real browser.
 
-Every chapter page of the built book is opened in headless Chromium once per theme (the
-theme follows ``prefers-color-scheme``, which pydata-sphinx-theme turns into
-``<html data-theme="light|dark">``). On each, with WCAG 2.1's contrast ratio:
+Every chapter page of the built book is opened in headless Chromium once per theme (chosen
+as the theme switch does, in ``localStorage``, with ``prefers-color-scheme`` to match;
+pydata-sphinx-theme shows it as ``<html data-theme="light|dark">``). On each, with WCAG 2.1's contrast ratio:
 
 - text of ours (slider names and readouts, play button, speed choice, self-check intro,
   labels, choices, typed answer and placeholder, Check button, every feedback box, and the
@@ -219,6 +219,9 @@ def report(site, page, theme):
 def visit(site, page, theme):
     context = site["browser"].new_context(viewport=VIEWPORT, device_scale_factor=1, color_scheme=theme)
     context.set_default_timeout(20_000)
+    # As if the reader had picked the theme with the switch (kept in localStorage), whatever
+    # the book's default mode; the system preference above agrees with it.
+    context.add_init_script(f"localStorage.setItem('mode', '{theme}'); localStorage.setItem('theme', '{theme}');")
     tab = context.new_page()
     stem = f"{pathlib.Path(page).stem}-{theme}"
     try:
