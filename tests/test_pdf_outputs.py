@@ -176,8 +176,11 @@ def test_print_tables_give_room_to_sentences_and_keep_symbols_narrow():
             ["t", "the step counter, from 1", "state['t']"]]
     widths = nblib_latex.column_widths(rows, 3)
     assert widths[0] < widths[2] < widths[1] and abs(sum(widths) - 100) <= 2
-    short_cells_long_header = nblib_latex.column_widths([["Symbol", "x"], ["a", "y"]], 2)
-    assert short_cells_long_header[0] > short_cells_long_header[1], "room for the longest word, unbroken"
+    long_rows = [["Symbol", "Meaning", "In nblib"],
+                 ["α", "the learning rate, " * 6, "lr of every optimizer " * 2]] * 3
+    widths = nblib_latex.column_widths(long_rows, 3)
+    assert widths[0] / 100 * nblib_latex.LINE >= len("Symbol") + 2, "room for the longest word, unbroken"
+    assert widths[1] > widths[2] > widths[0] and abs(sum(widths) - 100) <= 2
     assert nblib_latex.column_widths([["a", "b"], ["c"]], 2) is None
 
 

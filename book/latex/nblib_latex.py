@@ -13,6 +13,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 
 #: A column is given at least this many characters' width, and at most this many.
 NARROWEST, WIDEST = 5, 60
+#: About how many characters of a table's text fit across the page.
+LINE = 80
 
 
 class PrintTables(SphinxPostTransform):
@@ -43,10 +45,10 @@ def column_widths(rows, count):
     """Integer widths (summing to about 100) for ``count`` columns holding ``rows`` of cell texts.
 
     A column's share is the length of its longer cells (the 80th percentile, so one long
-    cell does not take the page), clipped to [NARROWEST, WIDEST], and never less than its
-    longest word with room to spare (a header is set in bold, a cell has padding), so that
-    no word is hyphenated in a narrow column ("Sym-bol"). None when a row does not have
-    ``count`` cells (spanning cells).
+    cell does not take the page), clipped to [NARROWEST, WIDEST]. Then each column gets at
+    least the room its longest word needs on a line of LINE characters (a header is set in
+    bold, a cell has padding), so that no word is hyphenated in a narrow column
+    ("Sym-bol"). None when a row does not have ``count`` cells (spanning cells).
     """
     if count == 0 or not rows or any(len(row) != count for row in rows):
         return None
@@ -54,8 +56,13 @@ def column_widths(rows, count):
     longest_word = np.array([[max((len(word) for word in text.split()), default=0) for text in row]
                              for row in rows]).max(axis=0)
     share = np.clip(np.percentile(lengths, 80, axis=0), NARROWEST, WIDEST)
-    share = np.maximum(share, 1.2 * np.minimum(longest_word, WIDEST) + 2)
-    return [max(1, int(round(w))) for w in 100 * share / share.sum()]
+    fraction = share / share.sum()
+    floor = np.minimum(1.2 * longest_word + 3, WIDEST) / LINE
+    narrow = fraction < floor
+    if narrow.any() and not narrow.all():
+        fraction[narrow] = floor[narrow]
+        fraction[~narrow] = share[~narrow] / share[~narrow].sum() * (1 - floor[narrow].sum())
+    return [max(1, int(round(100 * f))) for f in fraction]
 
 
 def setup(app):
