@@ -32,6 +32,8 @@ B_WINDOW = (-2.5, 5.5)
 
 #: A run counts as diverged once a parameter is larger than this in size.
 BOUND = 1e6
+#: A light box behind notes written over the contour map, whose colours run from dark to bright.
+_NOTE_BOX = {"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 2}
 
 
 # --- The loss and its gradient as functions of w = (m, b) ---------------------------------------
@@ -174,7 +176,7 @@ def regimes_figure(rates, steps=40):
         loss = mse(path[min(ran, steps)])
         note = f"diverged at step {ran + 1}" if ran < steps else f"{steps} steps: J = {loss:.3g}"
         note = note if loss < 1e3 else f"J = {loss:.0e}, growing"
-        ax.text(0.03, 0.03, note, transform=ax.transAxes, fontsize=8.5, color="white")
+        ax.text(0.03, 0.03, note, transform=ax.transAxes, fontsize=8.5, color=COLORS["ink"], bbox=_NOTE_BOX)
         set_axes(ax, title=f"{name}: α = {lr:.3g}", ylabel="intercept $b$" if ax is axes[0] else "")
         ax.title.set_size(10)
     return figure(fig)
@@ -323,7 +325,7 @@ def descent_view(fig):
     path_line, = left.plot([], [], "-o", color=COLORS["highlight"], markersize=2.5, linewidth=1.1,
                            markeredgewidth=0)
     here = rplots.mark_point(left, *START, color=COLORS["highlight"], size=7)
-    note = left.text(0.03, 0.03, "", transform=left.transAxes, fontsize=9, color="white")
+    note = left.text(0.03, 0.03, "", transform=left.transAxes, fontsize=9, color=COLORS["ink"], bbox=_NOTE_BOX)
     loss_line, = right.plot([], [], color=COLORS["data"])
     right.set_xscale("symlog", linthresh=10, linscale=0.6)
     set_axes(right, xlabel="step $t$", ylabel="$J(w_t) - J^*$", yscale="log", xlim=(0, STEP_STEPS[-1]),

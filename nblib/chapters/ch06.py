@@ -24,7 +24,7 @@ from nblib.theme import COLORS, CYCLE, set_axes
 #: The methods of the chapter, in the order of the text, with one colour each.
 METHODS = ("SGD", "momentum", "Nesterov", "AdaGrad", "AdaDelta", "RMSprop", "Adam")
 METHOD_COLORS = dict(zip(METHODS, [COLORS["data"], COLORS["model"], COLORS["good"], COLORS["bad"],
-                                   "#000000", COLORS["neutral"], COLORS["highlight"]]))
+                                   CYCLE[6], COLORS["neutral"], COLORS["highlight"]]))
 _ENGINE = {"SGD": "sgd", "momentum": "momentum", "Nesterov": "nesterov", "AdaGrad": "adagrad",
            "AdaDelta": "adadelta", "RMSprop": "rmsprop", "Adam": "adam"}
 

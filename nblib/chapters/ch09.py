@@ -37,7 +37,7 @@ def thinned_figure(sizes=(5, 7, 7, 3), p=0.5, seed=3):
         for key, circle in art["neurons"].items():
             if key in dropped:
                 circle.set_facecolor("#eeeeee")
-                circle.set_edgecolor("#bbbbbb")
+                circle.set_edgecolor(COLORS["residual"])
                 ax.plot(*circle.center, marker="x", color=COLORS["bad"], markersize=9, markeredgewidth=2, zorder=10)
         for (a, b), line in art["connections"].items():
             if a in dropped or b in dropped:

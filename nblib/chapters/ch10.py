@@ -12,6 +12,7 @@ exercises' checks.
 import time
 
 import matplotlib.pyplot as plt
+from matplotlib.colors import to_rgb
 import numpy as np
 from IPython.display import HTML
 from threadpoolctl import threadpool_limits
@@ -282,6 +283,16 @@ STEP_NAMES = ["forward pass done", "start at J", "through the square", "through 
               "gradients of W₂ and b₂", "back across W₂", "through the ReLUs", "gradients of W₁ and b₁",
               "check against centred differences"]
 
+
+
+def _tint(color, white):
+    """``color`` mixed with white (``white`` = 0 keeps the colour, 1 gives white), as an RGB triple."""
+    return tuple((1 - white) * np.array(to_rgb(color)) + white)
+
+
+#: Node fills: a light vermillion once a node's gradient is known, a light blue before.
+_KNOWN, _UNKNOWN = _tint(COLORS["model"], 0.67), _tint(COLORS["data"], 0.8)
+
 #: The explorable's sliders: the first input x1, and the step of the backward pass.
 X1_VALUES = np.round(np.linspace(-2.0, 2.0, 41), 10)
 STEP_VALUES = list(range(len(STEPS)))
@@ -354,7 +365,7 @@ def _show_step(dots, labels, values, grads, f, b, step):
     """Colour the nodes and write the values and gradients known after ``step``."""
     known = _known(step)
     current = set(STEPS[step])
-    dots.set_facecolor([COLORS["highlight"] if n in current else "#f3c9a8" if n in known else "#cfe3f3"
+    dots.set_facecolor([COLORS["highlight"] if n in current else _KNOWN if n in known else _UNKNOWN
                         for n in NODES])
     for node in NODES:
         labels[node].set_text(LABELS[node])      # redrawn over the nodes in every frame
