@@ -190,3 +190,9 @@ def test_the_latex_settings_name_files_that_exist():
         assert (ROOT / name).is_file(), name
     assert "nblib_latex" in sphinx["config"]["extensions"] and sphinx["local_extensions"]["nblib_latex"] == "book/latex"
     assert CONFIG["latex"]["latex_engine"] == "xelatex"
+
+
+def test_print_tables_measure_math_by_what_it_shows_not_its_tex():
+    assert nblib_latex.shown_math(r"\mathbf{x}_i") == "xi"
+    assert nblib_latex.shown_math(r"\text{cross-entropy}") == "cross-entropy"
+    assert nblib_latex.shown_math(r"\varepsilon, \boldsymbol\varepsilon") == "λ, λ"

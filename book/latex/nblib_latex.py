@@ -7,14 +7,17 @@ column stays narrow, a column of sentences gets the room), since a longtable wit
 widths would set each column on one unbroken line.
 """
 
+import re
+
 import numpy as np
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 #: A column is given at least this many characters' width, and at most this many.
 NARROWEST, WIDEST = 5, 60
-#: About how many characters of a table's text fit across the page.
-LINE = 80
+#: About how many characters of a table's text fit across the page; the room a column's
+#: longest word may claim, as a share of the line.
+LINE, WIDEST_FLOOR = 80, 0.4
 
 
 class PrintTables(SphinxPostTransform):
@@ -37,8 +40,23 @@ class PrintTables(SphinxPostTransform):
 
 
 def _rows(tgroup):
-    """The text of every cell, row by row (head and body)."""
-    return [[entry.astext() for entry in row.findall(nodes.entry)] for row in tgroup.findall(nodes.row)]
+    """The text of every cell as printed, row by row (head and body)."""
+    return [[_printed(entry) for entry in row.findall(nodes.entry)] for row in tgroup.findall(nodes.row)]
+
+
+def _printed(entry):
+    """A cell's text about as long as it prints: its math as the symbols it shows, not its TeX."""
+    return "".join(shown_math(text.astext()) if isinstance(text.parent, (nodes.math, nodes.math_block))
+                   else text.astext() for text in entry.findall(nodes.Text))
+
+
+def shown_math(tex):
+    r"""TeX source shortened to about the characters it shows: ``\mathbf{x}_i`` is "xi",
+    ``\text{cross-entropy}`` is "cross-entropy", ``\lambda_{max}`` is "λmax"."""
+    tex = re.sub(r"\\(text|mathrm|mathbf|mathit|boldsymbol|operatorname|mathbb|mathcal|hat|bar|tilde)\b",
+                 "", tex)
+    tex = re.sub(r"\\[a-zA-Z]+", "λ", tex)
+    return re.sub(r"[{}^_\\\s]", "", tex) if " " not in tex.strip() else re.sub(r"[{}^_\\]", "", tex)
 
 
 def column_widths(rows, count):
@@ -57,7 +75,7 @@ def column_widths(rows, count):
                              for row in rows]).max(axis=0)
     share = np.clip(np.percentile(lengths, 80, axis=0), NARROWEST, WIDEST)
     fraction = share / share.sum()
-    floor = np.minimum(1.2 * longest_word + 3, WIDEST) / LINE
+    floor = np.minimum((1.1 * longest_word + 2) / LINE, WIDEST_FLOOR)
     narrow = fraction < floor
     if narrow.any() and not narrow.all():
         fraction[narrow] = floor[narrow]
