@@ -10,6 +10,7 @@ the prose quotes. ``check_11_1`` ... ``check_11_4`` are the exercises' checks.
 
 import functools
 import math
+import os
 import time
 import warnings
 from types import SimpleNamespace
@@ -22,7 +23,7 @@ from nblib import optim, schedules
 from nblib.chapters.text import figure, numbers, shown
 from nblib.data import digits, train_val_test_split
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
-from nblib.explorable import freeze_background
+from nblib.explorable import PRINT_ENV, freeze_background
 from nblib.nn import MLP
 from nblib.theme import COLORS, set_axes
 from nblib.training import fit
@@ -78,9 +79,11 @@ def samples_figure(X, y, per_digit=6):
 def train(data, seed=0, progress=False, recipe=RECIPE):
     """Train a network on ``data`` (already scaled) with ``recipe``; time it in CPU seconds on one core.
 
-    The seed sets the initial weights and the order of the mini-batches. Returns
-    ``(net, history, seconds)``.
+    The seed sets the initial weights and the order of the mini-batches. ``progress`` shows a
+    bar in Jupyter; the PDF edition (``NBLIB_PRINT=1``) has no use for a bar frozen at 0%.
+    Returns ``(net, history, seconds)``.
     """
+    progress = progress and os.environ.get(PRINT_ENV) != "1"
     net = MLP(recipe["sizes"], activation=recipe["activation"], seed=seed)
     optimizer = optim.Adam(lr=recipe["lr"])
     with threadpool_limits(1):
