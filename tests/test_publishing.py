@@ -73,3 +73,16 @@ def test_buttons_and_launch_links_follow_repository_url():
     assert options["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
     assert options["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
     assert options["search_bar_text"] == "Search this book..."
+
+
+def test_the_macro_override_is_the_themes_file_less_the_icon_script():
+    """book/templates/static/webpack-macros.html must track the pinned theme's own file."""
+    import pydata_sphinx_theme
+
+    theme = (pathlib.Path(pydata_sphinx_theme.__file__).parent
+             / "theme/pydata_sphinx_theme/static/webpack-macros.html").read_text()
+    ours = (ROOT / "book/templates/static/webpack-macros.html").read_text()
+    body = lambda text: [line for line in text.split("-->", 1)[1].splitlines()
+                         if "fontawesome.js" not in line and "custom icons" not in line]
+    assert "fontawesome.js" in theme and "fontawesome.js" not in ours
+    assert body(ours) == body(theme)
