@@ -45,6 +45,8 @@ pytestmark = pytest.mark.skipif(not pathlib.Path(CHROMIUM).exists(),
                                 reason="Chromium is not installed (make test installs it)")
 
 PREFIX = "/a/b/"
+#: What a chapter page may weigh with everything it loads (README, benchmarks/bench_pages.py).
+PAGE_BUDGET = 5 * 2**20
 VIEWPORT = {"width": 1280, "height": 900}
 #: Console messages of third-party code that the tests let through: regular expression -> reason.
 #: Empty: every console error on every page is a failure.
@@ -527,6 +529,18 @@ def test_no_request_leaves_127_0_0_1(site, page):
     assert local, "the page requested nothing from 127.0.0.1"
     assert [url for url in local if not url.startswith(site.base + "/")] == [], f"requests outside {PREFIX}"
     assert [(status, url) for status, url in log.statuses if status >= 400] == [], "failed requests"
+
+
+@pytest.mark.parametrize("page", CHAPTERS)
+def test_a_chapter_page_weighs_at_most_5_mib(site, page):
+    """Everything the visit loaded from the site (each file once, by its size on disk)."""
+    log = site.report(page)["log"]
+    paths = {urllib.parse.urlsplit(url).path for status, url in log.statuses if url.startswith(site.base + "/")}
+    files = [site.html / urllib.parse.unquote(path[len(urllib.parse.urlsplit(site.base).path) + 1:])
+             for path in paths]
+    weight = sum(file.stat().st_size for file in files if file.is_file())
+    assert weight > (page_bytes := (site.html / page).stat().st_size)
+    assert weight <= PAGE_BUDGET, f"{page} loads {weight / 2**20:.2f} MiB (HTML {page_bytes / 2**20:.2f} MiB)"
 
 
 @pytest.mark.parametrize("page", CHAPTERS)
