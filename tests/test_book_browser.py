@@ -31,6 +31,7 @@ The search page must list the chapter a term belongs to; screenshots of every ch
 (beside the ``html`` folder tested).
 """
 
+import contextlib
 import pathlib
 import re
 import urllib.parse
@@ -107,6 +108,18 @@ class Site:
         log.watch(tab)
         tab.goto(f"{self.base}/{page}", wait_until="commit")
         return context, tab, log
+
+    @contextlib.contextmanager
+    def tab(self):
+        """A tab in a fresh context, watched by a :class:`Log`; yields ``(tab, log)``."""
+        log = Log()
+        context = self.context(log)
+        tab = context.new_page()
+        log.watch(tab)
+        try:
+            yield tab, log
+        finally:
+            context.close()
 
     def close(self):
         for context, _, _ in self.pending.values():
@@ -568,14 +581,9 @@ def test_every_built_page_is_visited(site):
 
 
 def test_index_redirects_to_the_first_page_under_the_prefix(site):
-    log = Log()
-    context = site.context(log)
-    tab = context.new_page()
-    try:
+    with site.tab() as (tab, log):
         tab.goto(f"{site.base}/", wait_until="commit")
         tab.wait_for_url(f"{site.base}/{PAGES[0]}", wait_until="commit")
-    finally:
-        context.close()
     assert log.outside == []
 
 
@@ -587,25 +595,15 @@ SEARCHES = [("momentum", "chapters/05-momentum.html"), ("dropout", "chapters/09-
 @pytest.mark.parametrize("term, chapter", SEARCHES)
 def test_search_lists_the_chapter_of_a_term(site, term, chapter):
     """Sphinx's search runs in the browser from searchindex.js: the chapter is among the first results."""
-    log = Log()
-    context = site.context(log)
-    tab = context.new_page()
-    log.watch(tab)
-    try:
+    with site.tab() as (tab, log):
         tab.goto(f"{site.base}/search.html?q={term}")
         found = search_results(tab)
-    finally:
-        context.close()
     assert chapter in found[:3], found
     assert log.errors == [] and log.outside == []
 
 
 def test_the_search_box_leads_to_the_results(site):
-    log = Log()
-    context = site.context(log)
-    tab = context.new_page()
-    log.watch(tab)
-    try:
+    with site.tab() as (tab, log):
         tab.goto(f"{site.base}/genindex.html")
         tab.locator("button.search-button-field:visible").first.click()
         box = tab.locator("input[name=q]:visible").first
@@ -613,8 +611,6 @@ def test_the_search_box_leads_to_the_results(site):
         box.press("Enter")
         tab.wait_for_url(re.compile(re.escape(f"{site.base}/search.html?q=momentum")))
         found = search_results(tab)
-    finally:
-        context.close()
     assert "chapters/05-momentum.html" in found[:3], found
     assert log.outside == []
 
@@ -642,15 +638,10 @@ BAD_PAGE = """<!doctype html><html><body><main>
 
 
 def test_the_page_checks_find_raw_tex_missing_alt_text_and_untypeset_math(site):
-    log = Log()
-    context = site.context(log)
-    tab = context.new_page()
-    try:
+    with site.tab() as (tab, log):
         tab.set_content(BAD_PAGE)
         tab.wait_for_function("() => [...document.images].every((img) => img.complete)")
         facts = tab.evaluate(FACTS)
-    finally:
-        context.close()
     assert facts["raw_tex"] == ["Raw TeX left: $w^2$ here,", "and \\(x\\) there,", "and \\begin{align} too.",
                                 "\\(y\\)"], "raw TeX in prose and in untypeset math, none in code"
     assert [img["alt"] for img in facts["images"]] == ["  ", "a broken picture"]
@@ -673,16 +664,10 @@ def test_the_link_check_finds_missing_files_fragments_and_links_out_of_the_prefi
 
 
 def test_requests_to_other_hosts_are_aborted_and_listed(site):
-    log = Log()
-    context = site.context(log)
-    tab = context.new_page()
-    log.watch(tab)
-    try:
+    with site.tab() as (tab, log):
         tab.goto(f"{site.base}/genindex.html")
         tab.evaluate("""() => new Promise((done) => {
             const img = new Image(); img.onerror = img.onload = done; img.src = "https://example.org/pixel.png"; })""")
-    finally:
-        context.close()
     assert log.outside == ["https://example.org/pixel.png"]
     assert any("ERR_FAILED" in text for text in log.errors), log.errors
 
@@ -690,10 +675,7 @@ def test_requests_to_other_hosts_are_aborted_and_listed(site):
 def test_the_explorable_checks_find_a_frozen_canvas_and_a_pause_that_does_not_stop(site):
     """Break one explorable in a chapter page: its slider check and its play check must say so."""
     page = next(p for p in CHAPTERS if "backpropagation" in p)
-    log = Log()
-    context = site.context(log)
-    tab = context.new_page()
-    try:
+    with site.tab() as (tab, log):
         tab.goto(f"{site.base}/{page}")
         e = tab.evaluate("() => [...document.querySelectorAll('.explorable')].findIndex((r) => r.querySelector('.explorable-play'))")
         root = tab.locator(".explorable").nth(e)
@@ -708,7 +690,5 @@ def test_the_explorable_checks_find_a_frozen_canvas_and_a_pause_that_does_not_st
         tab.evaluate("(e) => { const x = document.querySelectorAll('.explorable')[e].nblibExplorable;"
                      " x.stop(); x.draw = () => {}; }", e)
         frozen = checked(move_slider, tab, e, k, slider, "frozen")
-    finally:
-        context.close()
     assert any("mouse click: the canvas did not change" in p for p in frozen), frozen
     assert any("mouse click: the readout stayed" in p for p in frozen), frozen
