@@ -109,6 +109,12 @@ def contrast(a, b):
     return (high + 0.05) / (low + 0.05)
 
 
+def contrast_over(colour, layers):
+    """``colour`` drawn over ``layers`` against the layers alone: ``(ratio, rgb of the layers)``."""
+    behind = composite(layers)
+    return contrast(composite([colour] + layers), behind), behind
+
+
 def test_contrast_arithmetic():
     """WCAG's own examples: black on white 21:1, #767676 on white 4.54:1; alpha composites."""
     assert contrast([0, 0, 0], [255, 255, 255]) == pytest.approx(21.0)
@@ -337,10 +343,7 @@ def test_our_text_has_contrast(site, page, theme):
     low = []
     for item in facts["texts"]:
         assert not any(layer.startswith("image:") for layer in item["behind"]), item
-        behind = composite(item["behind"])
-        r, g, b, a = parse_colour(item["color"])
-        text = a * np.array([r, g, b]) + (1 - a) * behind
-        ratio = contrast(text, behind)
+        ratio, behind = contrast_over(item["color"], item["behind"])
         if ratio < TEXT:
             low.append(f"{item['name']} at {item['where']}: {ratio:.2f}:1 ({item['color']} on {behind.round()})")
     assert not low, f"text below {TEXT}:1 in the {theme} theme:\n" + "\n".join(low)
@@ -353,8 +356,7 @@ def test_control_borders_have_contrast(site, page, theme):
     assert facts["boundaries"], "no controls measured"
     low = []
     for item in facts["boundaries"]:
-        behind = composite(item["behind"])
-        ratio = contrast(composite([item["color"]] + item["behind"]), behind)
+        ratio, behind = contrast_over(item["color"], item["behind"])
         if item["width"] < 1 or ratio < UI:
             low.append(f"{item['name']} at {item['where']}: {item['width']} px, {ratio:.2f}:1")
     assert not low, f"control borders below {UI}:1 in the {theme} theme:\n" + "\n".join(low)
@@ -369,8 +371,7 @@ def test_keyboard_focus_is_visible(site, page, theme):
     for name, f in measured.items():
         assert f["visible"], f"{name}: not :focus-visible after a key press"
         assert f["style"] not in ("none", "hidden") and f["width"] >= 2, f"{name}: outline {f['style']} {f['width']} px"
-        behind = composite(f["behind"])
-        ratio = contrast(composite([f["color"]] + f["behind"]), behind)
+        ratio, behind = contrast_over(f["color"], f["behind"])
         assert ratio >= UI, f"{name}: focus outline {f['color']} is {ratio:.2f}:1 on {behind.round()}"
         # Painted on all four sides, not clipped by a box around it (read from a screenshot).
         assert min(f["sides"].values()) >= 0.8, f"{name}: share of each side of the ring painted {f['sides']}"
