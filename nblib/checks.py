@@ -263,22 +263,17 @@ def as_callable(value, name, what="a function"):
     return value
 
 
-def as_mlp(value, name="model"):
-    """Return ``value`` if it is an ``nblib.nn.MLP``, else raise TypeError."""
-    from nblib.nn import MLP
+def as_instance(value, name, cls, what):
+    """Return ``value`` if it is an instance of ``cls``, else raise TypeError saying ``what`` was expected.
 
-    if not isinstance(value, MLP):
-        raise TypeError(f"{name} must be a network, an nblib.nn.MLP, got {_describe(value)}")
-    return value
-
-
-def as_optimizer(value, name="optimizer"):
-    """Return ``value`` if it is an optimizer from ``nblib.optim``, else raise TypeError."""
-    from nblib.optim import Optimizer
-
-    if not isinstance(value, Optimizer):
-        raise TypeError(f"{name} must be an optimizer from nblib.optim, e.g. optim.SGD(lr=0.1), "
-                        f"got {_describe(value)}")
+    The modules that define a class give their own checks through this one (``nn.as_mlp``,
+    ``optim.as_optimizer``), so that this module imports nothing from nblib.
+    """
+    if not isinstance(cls, type):
+        raise TypeError(f"cls must be a class, got {_describe(cls)}")
+    what = as_text(what, "what")
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be {what}, got {_describe(value)}")
     return value
 
 

@@ -53,6 +53,32 @@ def noisy_polynomial(n=11, degree=3, noise=0.15, seed=0, return_coef=False):
     return (x, y, coef) if return_coef else (x, y)
 
 
+#: The polynomial task of chapters 7 to 9: y = x + Gaussian noise of this standard deviation on
+#: [-1, 1], and the seed of its eleven training points.
+POLY_NOISE = 0.2
+POLY_SEED = 2
+
+
+def polynomial_task():
+    """The eleven training points of chapters 7 to 9 and the source's coefficients.
+
+    Returns ``(x, y, coef)``: ``x`` evenly spaced on [-1, 1], ``y = x + noise``, each of shape
+    (11,), and ``coef = [0, 1]`` (lowest power first).
+    """
+    return noisy_polynomial(11, degree=1, noise=POLY_NOISE, seed=POLY_SEED, return_coef=True)
+
+
+def polynomial_task_fresh(n, seed):
+    """``n`` unseen points from the same source as :func:`polynomial_task`.
+
+    x is uniform on [-1, 1] and ``y = x + noise``. Returns ``(x, y)``, each of shape ``(n,)``.
+    """
+    n = as_count(n, "n", maximum=MAX_EXAMPLES)
+    rng = np.random.default_rng(as_seed(seed))
+    x = rng.uniform(-1.0, 1.0, n)
+    return x, x + rng.normal(0.0, POLY_NOISE, n)
+
+
 def two_moons(n=200, noise=0.1, seed=0):
     """Two interleaved half circles, a classification toy that no straight line separates.
 
@@ -154,3 +180,14 @@ def train_val_test_split(X, y, val=0.15, test=0.15, seed=0, stratify=None):
     if len(train) == 0:
         raise ValueError("the training set would be empty; lower val and test")
     return X[train], X[val_idx], X[test_idx], y[train], y[val_idx], y[test_idx]
+
+
+def digit_splits(val=0.2, test=0.2, seed=0):
+    """The digits of :func:`digits` split into training, validation and test sets (stratified, seeded).
+
+    val, test: the shares of the validation and test sets (60/20/20 by default, as in chapters 7
+    to 9). Returns ``X_train, X_val, X_test, y_train, y_val, y_test`` as
+    :func:`train_val_test_split` does.
+    """
+    X, y = digits()
+    return train_val_test_split(X, y, val=val, test=test, seed=seed)

@@ -116,6 +116,15 @@ def mse_grad_line(x, y, m, b):
     return _scalar_or_array(dm), _scalar_or_array(db)
 
 
+def hessian_line(x):
+    """The Hessian of the line's MSE ``J(m, b)`` on inputs ``x: (n,)``, shape (2, 2).
+
+    ``[[2 mean(x^2), 2 mean(x)], [2 mean(x), 2]]``: constant in (m, b), since J is quadratic.
+    """
+    x = as_array(x, "x", ndim=1, dtype=np.float64)
+    return 2 * np.array([[np.mean(x ** 2), np.mean(x)], [np.mean(x), 1.0]])
+
+
 def add_bias_column(X):
     """The bias trick: ``[1, X]``, a column of ones in front of ``X``.
 

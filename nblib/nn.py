@@ -19,7 +19,8 @@ pre-activations ``z`` need not be kept.
 import numpy as np
 
 from nblib.activations import ACTIVATIONS, _log_softmax
-from nblib.checks import as_array, as_count, as_flag, as_float_dtype, as_int_array, as_name, as_number, as_seed
+from nblib.checks import (as_array, as_count, as_flag, as_float_dtype, as_instance, as_int_array, as_name,
+                          as_number, as_seed)
 from nblib.counting import count_params, layer_widths
 
 __all__ = ["MLP", "LOSSES", "count_params"]
@@ -350,3 +351,8 @@ class _Workspace:
         self.delta = [np.empty((n, width), dtype) for width in sizes[1:]]
         self.h = [np.empty((n, width), dtype) for width in sizes[1:-1]]
         self.masks = [np.empty((n, width), dtype) for width in sizes[1:-1]]
+
+
+def as_mlp(value, name="model"):
+    """Return ``value`` if it is an :class:`MLP`, else raise TypeError."""
+    return as_instance(value, name, MLP, "a network, an nblib.nn.MLP")

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from nblib.checks import _describe, as_array, as_name, as_number
+from nblib.checks import _describe, as_array, as_instance, as_name, as_number
 
 __all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "AdaDelta", "RMSprop", "Adam",
            "OPTIMIZERS", "make"]
@@ -337,3 +337,8 @@ def make(name, **hyperparameters):
     if unknown:
         raise TypeError(f"Unknown hyperparameter {unknown[0]!r} for {name}; expected {', '.join(known)}")
     return cls(**hyperparameters)
+
+
+def as_optimizer(value, name="optimizer"):
+    """Return ``value`` if it is an optimizer from this module, else raise TypeError."""
+    return as_instance(value, name, Optimizer, "an optimizer from nblib.optim, e.g. optim.SGD(lr=0.1)")

@@ -17,8 +17,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from nblib.checks import (_describe, as_array, as_callable, as_count, as_flag, as_number, as_optimizer,
-                          as_text)
+from nblib.checks import _describe, as_array, as_callable, as_count, as_flag, as_number, as_text
+from nblib.optim import as_optimizer
 
 #: The most steps ``run`` takes.
 MAX_STEPS = 10 ** 6

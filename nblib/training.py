@@ -13,9 +13,10 @@ from typing import List, Optional
 import numpy as np
 from tqdm.auto import tqdm
 
-from nblib.checks import (_describe, as_array, as_callable, as_count, as_flag, as_mlp, as_name, as_number,
-                          as_optimizer, as_seed, as_text)
-from nblib.nn import LOSSES
+from nblib.checks import (_describe, as_array, as_callable, as_count, as_flag, as_name, as_number, as_seed,
+                          as_text)
+from nblib.nn import LOSSES, as_mlp
+from nblib.optim import as_optimizer
 
 #: The most epochs ``fit`` runs, and the most examples ``kfold_indices`` splits.
 MAX_EPOCHS = 10 ** 6

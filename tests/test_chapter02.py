@@ -26,7 +26,7 @@ def test_hessian_matches_second_differences_of_the_mse():
          (J(m + h, b + h) - J(m + h, b - h) - J(m - h, b + h) + J(m - h, b - h)) / (4 * h ** 2)],
         [0.0, (J(m, b + h) - 2 * J(m, b) + J(m, b - h)) / h ** 2]])
     numeric[1, 0] = numeric[0, 1]
-    assert np.allclose(ch02.hessian(x), numeric, rtol=1e-5)
+    assert np.allclose(linear.hessian_line(x), numeric, rtol=1e-5)
 
 
 def test_bowl_numbers():

@@ -7,24 +7,25 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
+from nblib import data, polynomial
 from nblib.chapters import ch07
 from nblib.data import noisy_polynomial
 
 matplotlib.use("Agg")
 
 x, y = noisy_polynomial(11, degree=1, noise=0.2, seed=2)
-x_new, y_new = ch07.fresh_points(200, seed=1)
+x_new, y_new = data.polynomial_task_fresh(200, seed=1)
 
 
 def test_training_points_come_from_the_line_y_equals_x():
-    x7, y7, coef = ch07.training_points()
+    x7, y7, coef = data.polynomial_task()
     assert np.array_equal(x7, x) and np.array_equal(y7, y) and np.allclose(coef, [0.0, 1.0])
     assert np.array_equal(x, np.linspace(-1, 1, 11))
 
 
 def test_fresh_points_are_seeded_and_scatter_around_the_line_with_the_noise():
-    xa, ya = ch07.fresh_points(20_000, seed=5)
-    xb, yb = ch07.fresh_points(20_000, seed=5)
+    xa, ya = data.polynomial_task_fresh(20_000, seed=5)
+    xb, yb = data.polynomial_task_fresh(20_000, seed=5)
     assert np.array_equal(xa, xb) and np.array_equal(ya, yb)
     assert -1 <= xa.min() and xa.max() <= 1
     assert np.std(ya - xa) == pytest.approx(0.2, rel=0.02) and abs(np.mean(ya - xa)) < 0.01
@@ -32,7 +33,7 @@ def test_fresh_points_are_seeded_and_scatter_around_the_line_with_the_noise():
 
 @pytest.mark.parametrize("degree", [0, 1, 3, 10])
 def test_poly_fit_matches_numpy_polyfit(degree):
-    ours = np.polynomial.polynomial.polyval(x, ch07.poly_fit(x, y, degree))
+    ours = np.polynomial.polynomial.polyval(x, polynomial.fit(x, y, degree))
     theirs = np.polyval(np.polyfit(x, y, degree), x)
     assert np.allclose(ours, theirs, atol=1e-8)
 
@@ -55,7 +56,7 @@ def test_training_error_never_rises_with_the_degree():
 
 
 def test_cv_scores_hold_each_fold_out_once():
-    xd, yd = ch07.fresh_points(20, seed=3)
+    xd, yd = data.polynomial_task_fresh(20, seed=3)
     scores = ch07.cv_scores(xd, yd, k=5, seed=0)
     assert scores.shape == (11, 5)
     # independent: degree 1 on the fold of round 2, fitted with numpy on the other folds
@@ -77,7 +78,7 @@ def test_peeking_flatters_and_cross_validation_does_not():
 
 
 def test_split_and_epochs_numbers():
-    splits = ch07.digit_splits(seed=0)
+    splits = data.digit_splits(seed=0)
     split = ch07.split_numbers(splits)
     assert str(split.n) == "1,797" and str(split.share_train) == "60"
     assert split.n_val.value == len(splits[4]) == 359
@@ -111,7 +112,7 @@ def test_every_explorable_frame_draws_without_warnings():
 
 # --- Exercises --------------------------------------------------------------------------------
 
-x_unseen, y_unseen = ch07.fresh_points(200, seed=7)
+x_unseen, y_unseen = data.polynomial_task_fresh(200, seed=7)
 MSE_71 = np.mean((np.polyval(np.polyfit(x, y, 3), x_unseen) - y_unseen) ** 2)
 
 

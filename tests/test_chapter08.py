@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nblib.chapters import ch07, ch08
+from nblib import data
+from nblib.chapters import ch08
 
 matplotlib.use("Agg")
 
-x, y, _ = ch07.training_points()
+x, y, _ = data.polynomial_task()
 X = np.vander(x, 11, increasing=True)
 
 
@@ -92,7 +93,7 @@ def test_augment_keeps_shapes_ranges_and_shifts_by_a_pixel():
     moved = ch08.augment(image, rng, shift=1, noise=0.0, brightness=0.0)
     row, col = divmod(int(np.argmax(moved)), 8)
     assert moved.sum() == 1.0 and abs(row - 3) <= 1 and abs(col - 4) <= 1
-    X_train = ch07.digit_splits()[0]
+    X_train = data.digit_splits()[0]
     out = ch08.augment(X_train[:50], rng)
     assert out.shape == (50, 64) and out.min() >= 0 and out.max() <= 1
     assert np.array_equal(ch08.augment(X_train[:5], rng, shift=0, noise=0.0, brightness=0.0), X_train[:5])

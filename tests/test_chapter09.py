@@ -7,16 +7,17 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nblib.chapters import ch07, ch09
+from nblib import data
+from nblib.chapters import ch09
 from nblib.training import History
 
 matplotlib.use("Agg")
 
-x, y, _ = ch07.training_points()
+x, y, _ = data.polynomial_task()
 
 
 def test_inverted_dropout_keeps_the_mean_and_plain_masks_shrink_it():
-    X = ch07.digit_splits()[1][:10]
+    X = data.digit_splits()[1][:10]
     test, inverted, plain = ch09.scaling_check(X, p=0.5, passes=3000)
     numbers = ch09.scaling_numbers(test, inverted, plain, p=0.5)
     assert abs(numbers.inverted_slope.value - 1) < 0.01

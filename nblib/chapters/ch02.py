@@ -129,15 +129,10 @@ def per_example_figure():
 
 # --- The loss bowl ------------------------------------------------------------------------------
 
-def hessian(x):
-    """The Hessian of the line's MSE ``J(m, b)``, shape (2, 2): constant, since J is quadratic."""
-    return 2 * np.array([[np.mean(x ** 2), np.mean(x)], [np.mean(x), 1.0]])
-
-
 def bowl_numbers(x, y, J):
     """Numbers quoted about the bowl over the grid ``J``: its range, the data's x range and the curvatures."""
-    curvatures = np.linalg.eigvalsh(hessian(x))
-    curvatures_centred = np.linalg.eigvalsh(hessian(x - x.mean()))
+    curvatures = np.linalg.eigvalsh(linear.hessian_line(x))
+    curvatures_centred = np.linalg.eigvalsh(linear.hessian_line(x - x.mean()))
     m_ols, b_ols = linear.ols_line(x, y)
     return numbers(J_bottom=shown(linear.mse_line(x, y, m_ols, b_ols), ".4f"), J_max=shown(float(J.max()), ".0f"),
                    x_min=shown(float(x.min()), ".1f"), x_max=shown(float(x.max()), ".1f"),
@@ -151,7 +146,7 @@ def _directions(ax, x, center, lengths=(4.0, 1.0)):
 
     The arrows show directions only; their ``lengths`` (in plot units) are chosen for legibility.
     """
-    _, vectors = np.linalg.eigh(hessian(x))                  # smallest curvature first
+    _, vectors = np.linalg.eigh(linear.hessian_line(x))                  # smallest curvature first
     for vector, length, name, offset in zip(vectors.T, lengths, ["flat", "steep"], [(6, -4), (4, 0)]):
         vector = vector if vector[0] > 0 else -vector          # both arrows point to larger m
         end = np.asarray(center) + length * vector
@@ -240,7 +235,7 @@ B_STEPS = _B_OLS + np.linspace(-2.0, 2.0, 41)
 
 
 def _curvature_ratio(x):
-    curvatures = np.linalg.eigvalsh(hessian(x))
+    curvatures = np.linalg.eigvalsh(linear.hessian_line(x))
     return curvatures[-1] / curvatures[0]
 
 

@@ -11,7 +11,6 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from nblib import gradcheck, linear
-from nblib.chapters.ch02 import hessian
 from nblib.chapters.text import figure, numbers, scientific_text, shown
 from nblib.data import seven_points
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
@@ -65,7 +64,7 @@ def descend(lrs, steps, start=START, bound=BOUND):
     parameters leave ``|w| <= bound`` is diverged: its path is NaN from that step on.
     """
     lrs = np.asarray(lrs, dtype=float)[:, None]
-    H, offset = hessian(_X), grad(np.zeros(2))        # the MSE is quadratic: grad(w) = H w + grad(0)
+    H, offset = linear.hessian_line(_X), grad(np.zeros(2))        # the MSE is quadratic: grad(w) = H w + grad(0)
     paths = np.full((len(lrs), steps + 1, 2), np.nan)
     w = np.tile(np.asarray(start, dtype=float), (len(lrs), 1))
     paths[:, 0] = w
@@ -191,7 +190,7 @@ def threshold_numbers():
     rate that converges; ``alpha_flat = 1 / lam_max``; ``alpha_best = 2 / (lam_min + lam_max)``
     and ``factor``, the factor by which the slowest direction shrinks per step at that rate.
     """
-    lam_min, lam_max = np.linalg.eigvalsh(hessian(_X))
+    lam_min, lam_max = np.linalg.eigvalsh(linear.hessian_line(_X))
     best = 2 / (lam_min + lam_max)
     return numbers(lam_min=shown(lam_min, ".4f"), lam_max=shown(lam_max, ".2f"),
                    kappa=shown(lam_max / lam_min, ".0f"),
@@ -214,7 +213,7 @@ def edge_figure(below, above, steps=300):
     """Left: the coordinate across the valley over the first steps, just below and just above the
     threshold. Right: the loss above its minimum for both."""
     paths = descend([below, above], steps)
-    lam, vectors = np.linalg.eigh(hessian(_X))
+    lam, vectors = np.linalg.eigh(linear.hessian_line(_X))
     steep = vectors[:, 1] if vectors[0, 1] > 0 else -vectors[:, 1]
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.8, 3.3))
     shown_steps = 60
@@ -245,7 +244,7 @@ def predicted_steps(lrs, tolerance=1e-6, steps=16_000):
     """Predicted from the curvatures: each direction i shrinks by ``|1 - lr lam_i|`` per step, so
     ``J - J* = sum_i lam_i / 2 c_i^2 (1 - lr lam_i)^(2t)``; the first t where that is below
     ``tolerance`` (inf if the rate does not converge)."""
-    lam, vectors = np.linalg.eigh(hessian(_X))
+    lam, vectors = np.linalg.eigh(linear.hessian_line(_X))
     c = (START - [_M_OLS, _B_OLS]) @ vectors
     lrs = np.asarray(lrs, dtype=float)
     t = np.arange(steps + 1)
@@ -259,7 +258,7 @@ def predicted_steps(lrs, tolerance=1e-6, steps=16_000):
 def speed_numbers(tolerance=1e-6):
     """Steps until ``J - J* < tolerance`` at ``1 / lam_max`` and at ``2 / (lam_min + lam_max)``,
     measured and predicted by :func:`predicted_steps`, and the measured ratio, as text."""
-    lam_min, lam_max = np.linalg.eigvalsh(hessian(_X))
+    lam_min, lam_max = np.linalg.eigvalsh(linear.hessian_line(_X))
     rates = [1 / lam_max, 2 / (lam_min + lam_max)]
     (flat, best), (flat_p, best_p) = steps_to_converge(rates, tolerance), predicted_steps(rates, tolerance)
     return numbers(steps_flat=shown(int(flat), ",d"), steps_best=shown(int(best), ",d"),
@@ -284,7 +283,7 @@ def speed_figure(lrs, measured, predicted, alpha_max):
 
 # --- Explore the learning rate -------------------------------------------------------------------
 
-_LAM_MIN, _LAM_MAX = np.linalg.eigvalsh(hessian(_X))
+_LAM_MIN, _LAM_MAX = np.linalg.eigvalsh(linear.hessian_line(_X))
 
 #: The threshold 2 / lam_max of the seven points' bowl.
 ALPHA_MAX = 2 / _LAM_MAX
@@ -405,7 +404,7 @@ check_3_4 = ChoiceCheck(_REGIMES[1], _REGIMES, explanations={
 }, hint="Work out 1 - α λ for both curvatures: its sign says whether the path zig-zags, its size "
         "whether it shrinks.")
 
-_LAM_CENTRED = np.linalg.eigvalsh(hessian(_X - _X.mean()))
+_LAM_CENTRED = np.linalg.eigvalsh(linear.hessian_line(_X - _X.mean()))
 check_3_5 = NumberCheck(2 / _LAM_CENTRED[-1], rtol=1e-3, hints=[
     (2 / _LAM_CENTRED[0], "That is 2 over the smallest curvature; the steepest direction is the one that "
                           "limits the rate."),

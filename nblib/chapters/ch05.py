@@ -12,7 +12,6 @@ import functools
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap
 
 from nblib import linear
 from nblib.chapters.text import figure, numbers, shown
@@ -20,7 +19,7 @@ from nblib.data import seven_points
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.optim import SGD, Momentum, Nesterov
-from nblib.plots import regression as rplots
+from nblib.plots.regression import bowl_contour
 from nblib.surfaces import elongated_bowl, run
 from nblib.theme import COLORS, set_axes
 
@@ -34,27 +33,7 @@ LR_ZIGZAG = 0.07
 BETA_DEMO = 0.6
 
 
-#: Contour lines in mid greys, darker near the bottom of a bowl.
-_GREYS = ListedColormap(plt.get_cmap("Greys")(np.linspace(0.65, 0.3, 64)))
-
-
 # --- Drawing paths on a bowl --------------------------------------------------------------------
-
-def bowl_contour(ax, f, xlim, ylim, labels=("$w_1$", "$w_2$"), levels=14, minimum=None):
-    """Contour lines of ``f`` (a function of points ``(..., 2)``) over a window, with log levels.
-
-    Returns the dict of :func:`nblib.plots.regression.loss_contour`. A star marks ``minimum``.
-    The grid has an even number of points per axis, so it never lands exactly on a zero minimum.
-    """
-    W1, W2 = np.meshgrid(np.linspace(*xlim, 120), np.linspace(*ylim, 100))
-    J = f(np.stack([W1, W2], axis=-1))
-    art = rplots.loss_contour(W1, W2, J, ax=ax, levels=levels, filled=False, labels=labels, cmap=_GREYS)
-    if minimum is not None:
-        ax.plot(*minimum, marker="*", markersize=13, color=COLORS["highlight"], markeredgecolor=COLORS["ink"],
-                linestyle="none", zorder=5)
-    set_axes(ax, xlim=xlim, ylim=ylim)
-    return art
-
 
 def draw_path(ax, path, color, label=None, markersize=3.5):
     """An optimizer's path ``(k + 1, 2)`` as dots joined by thin lines; returns the Line2D."""

@@ -12,12 +12,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nblib import optim, schedules, training
-from nblib.chapters.ch05 import _GREYS, bowl_contour
 from nblib.chapters.text import Shown, figure, numbers, shown
 from nblib.data import digits, train_val_test_split
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.nn import MLP
+from nblib.plots.regression import CONTOUR_GREYS, bowl_contour
 from nblib.surfaces import SURFACES, elongated_bowl
 from nblib.theme import COLORS, CYCLE, set_axes
 
@@ -90,7 +90,7 @@ def surface_contour(ax, surface):
     """Contour lines of a test surface over its window, and a star at its minimum."""
     if surface.name == "saddle":
         W1, W2 = np.meshgrid(np.linspace(*surface.xlim, 120), np.linspace(*surface.ylim, 100))
-        ax.contour(W1, W2, surface.f(np.stack([W1, W2], axis=-1)), levels=np.linspace(-0.9, 6, 16), cmap=_GREYS,
+        ax.contour(W1, W2, surface.f(np.stack([W1, W2], axis=-1)), levels=np.linspace(-0.9, 6, 16), cmap=CONTOUR_GREYS,
                    linewidths=0.6)
         ax.plot(0, 0, marker="x", color=COLORS["ink"], markersize=8, linestyle="none")
         for sign in (1, -1):

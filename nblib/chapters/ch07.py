@@ -1,10 +1,10 @@
 """Chapter 7, Overfitting and honest evaluation: its data, figures, explorable and checks.
 
 The running example is a *source* of noisy points: ``y = x + noise`` on ``[-1, 1]``, noise
-Gaussian with standard deviation :data:`NOISE`. The chapter's eleven training points are
-:func:`nblib.data.noisy_polynomial` ``(11, degree=1, noise=NOISE, seed=2)``; unseen points come
-from the same source through :func:`fresh_points`. Polynomials are fitted by least squares
-(:func:`poly_fit`). ``*_figure`` functions return closed figures, ``*_numbers`` functions the
+Gaussian with standard deviation :data:`nblib.data.POLY_NOISE`. The chapter's eleven training
+points are :func:`nblib.data.polynomial_task`; unseen points come from the same source through
+:func:`nblib.data.polynomial_task_fresh`. Polynomials are fitted by least squares
+(:func:`nblib.polynomial.fit`). ``*_figure`` functions return closed figures, ``*_numbers`` functions the
 numbers the prose quotes as :class:`~nblib.chapters.text.Shown` values, ``check_7_k`` the
 exercises' checks.
 """
@@ -14,58 +14,21 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from numpy.polynomial import polynomial as P
 
-from nblib import optim
+from nblib import optim, polynomial
 from nblib.chapters.text import figure, numbers, shown
-from nblib.data import digits, noisy_polynomial, train_val_test_split
+from nblib.data import POLY_NOISE, polynomial_task, polynomial_task_fresh
+from nblib.polynomial import GRID, YLIM
 from nblib.exercises import ChoiceCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.nn import MLP
 from nblib.theme import COLORS, set_axes
 from nblib.training import fit, kfold_indices
 
-#: Standard deviation of the source's noise, and the seed of the eleven training points.
-NOISE = 0.2
-SEED = 2
 #: The polynomial degrees the chapter compares: 0 (a constant) to 10 (through all eleven points).
 DEGREES = np.arange(11)
-#: Where curves are drawn, and the window every picture of the points uses.
-GRID = np.linspace(-1.0, 1.0, 401)
-YLIM = (-2.2, 2.2)
 
 
-# --- The source and polynomial fits -------------------------------------------------------------
-
-def training_points():
-    """The eleven training points ``(x, y)``, each of shape (11,), and the true coefficients."""
-    return noisy_polynomial(11, degree=1, noise=NOISE, seed=SEED, return_coef=True)
-
-
-_X, _Y, _COEF = training_points()
-
-
-def fresh_points(n, seed):
-    """``n`` unseen points from the same source: x uniform on [-1, 1], ``y = x + noise``.
-
-    Returns ``(x, y)``, each of shape (n,).
-    """
-    rng = np.random.default_rng(seed)
-    x = rng.uniform(-1.0, 1.0, n)
-    return x, P.polyval(x, _COEF) + rng.normal(0.0, NOISE, n)
-
-
-def poly_fit(x, y, degree):
-    """Least-squares coefficients ``(degree + 1,)`` of a polynomial, lowest power first.
-
-    x, y: shape (n,), x in [-1, 1] (where the powers of x are well scaled). With n = degree + 1
-    distinct points the polynomial passes through every point.
-    """
-    powers = np.vander(x, degree + 1, increasing=True)
-    return np.linalg.lstsq(powers, y, rcond=None)[0]
-
-
-def poly_mse(coef, x, y):
-    """Mean squared error of the polynomial ``coef`` on the points ``(x, y)``."""
-    return float(np.mean((P.polyval(x, coef) - y) ** 2))
+_X, _Y, _COEF = polynomial_task()
 
 
 def degree_errors(x, y, x_new, y_new, degrees=DEGREES):
@@ -73,8 +36,8 @@ def degree_errors(x, y, x_new, y_new, degrees=DEGREES):
 
     Returns ``(train, new)``, two arrays of shape ``(len(degrees),)``.
     """
-    fits = [poly_fit(x, y, d) for d in degrees]
-    return (np.array([poly_mse(c, x, y) for c in fits]), np.array([poly_mse(c, x_new, y_new) for c in fits]))
+    fits = [polynomial.fit(x, y, d) for d in degrees]
+    return (np.array([polynomial.mse(c, x, y) for c in fits]), np.array([polynomial.mse(c, x_new, y_new) for c in fits]))
 
 
 def fit_numbers(x, y, x_new, y_new):
@@ -83,7 +46,7 @@ def fit_numbers(x, y, x_new, y_new):
     best = int(np.argmin(new))
     return numbers(line_train=shown(train[1], ".3f"), line_new=shown(new[1], ".3f"),
                    wiggle_train=shown(train[10], ".1e"), wiggle_new=shown(new[10], ".3f"),
-                   ratio=shown(new[10] / new[1], ".0f"), noise_var=shown(NOISE ** 2, ".2f"),
+                   ratio=shown(new[10] / new[1], ".0f"), noise_var=shown(POLY_NOISE ** 2, ".2f"),
                    best_degree=shown(best, "d"), n_new=shown(len(x_new), ",d"),
                    const_train=shown(train[0], ".3f"), const_new=shown(new[0], ".3f"))
 
@@ -103,11 +66,11 @@ def two_fits_figure(x, y, x_new, y_new):
     """The straight line and the degree-10 curve through the eleven points, over unseen points."""
     fig, axes = plt.subplots(1, 2, figsize=(8.4, 3.4), sharey=True)
     for ax, degree in zip(axes, (1, 10)):
-        coef = poly_fit(x, y, degree)
+        coef = polynomial.fit(x, y, degree)
         _points(ax, x, y, x_new, y_new)
         ax.plot(GRID, P.polyval(GRID, coef), color=COLORS["model"], label=f"degree {degree}")
-        title = (f"degree {degree}: training MSE {_short(poly_mse(coef, x, y))}, "
-                 f"unseen {_short(poly_mse(coef, x_new, y_new))}")
+        title = (f"degree {degree}: training MSE {_short(polynomial.mse(coef, x, y))}, "
+                 f"unseen {_short(polynomial.mse(coef, x_new, y_new))}")
         set_axes(ax, xlabel="$x$", ylabel="$y$" if degree == 1 else None, title=title, xlim=(-1.05, 1.05),
                  ylim=YLIM)
     axes[0].legend(loc="upper left", fontsize=9)
@@ -126,7 +89,7 @@ def _error_curves(ax, train, new):
     """Draw the two error curves against degree on ``ax``; returns nothing."""
     ax.plot(DEGREES, train, "o-", color=COLORS["data"], label="training points")
     ax.plot(DEGREES, new, "s-", color=COLORS["model"], label="unseen points")
-    ax.axhline(NOISE ** 2, color=COLORS["ink"], linestyle=":", linewidth=1.2, label="noise variance")
+    ax.axhline(POLY_NOISE ** 2, color=COLORS["ink"], linestyle=":", linewidth=1.2, label="noise variance")
     if train[-1] < 1e-6:
         ax.annotate("0, off the chart", (DEGREES[-1], 1e-6), xytext=(-4, 8), textcoords="offset points",
                     ha="right", fontsize=8, color=COLORS["data"])
@@ -139,15 +102,6 @@ def _error_curves(ax, train, new):
 #: The network of the epochs figure: 200 training digits, one hidden layer of 128 ReLUs.
 N_SMALL = 200
 EPOCHS = 150
-
-
-def digit_splits(seed=0):
-    """The digits split 60/20/20 into training, validation and test sets (stratified, seeded).
-
-    Returns ``X_train, X_val, X_test, y_train, y_val, y_test``.
-    """
-    X, y = digits()
-    return train_val_test_split(X, y, val=0.2, test=0.2, seed=seed)
 
 
 def overfit_run(X_train, y_train, X_val, y_val, seed=0):
@@ -194,7 +148,7 @@ _SET_TEXT = {"training": "white", "validation": COLORS["ink"], "test": COLORS["i
 
 
 def split_numbers(splits):
-    """Sizes of the three sets of :func:`digit_splits` and their shares, as text."""
+    """Sizes of the three sets of :func:`nblib.data.digit_splits` and their shares, as text."""
     sizes = [len(part) for part in splits[:3]]
     total = sum(sizes)
     return numbers(n=shown(total, ",d"), n_train=shown(sizes[0], ",d"), n_val=shown(sizes[1], ",d"),
@@ -243,7 +197,7 @@ def kfold_figure(n=20, k=5, seed=0):
 def cv_scores(x, y, k=5, seed=0, degrees=DEGREES):
     """k-fold validation MSE of each degree: an array ``(len(degrees), k)``, one column per fold."""
     rounds = kfold_indices(len(x), k, seed=seed)
-    return np.array([[poly_mse(poly_fit(x[tr], y[tr], d), x[va], y[va]) for tr, va in rounds] for d in degrees])
+    return np.array([[polynomial.mse(polynomial.fit(x[tr], y[tr], d), x[va], y[va]) for tr, va in rounds] for d in degrees])
 
 
 def search_numbers(scores, test):
@@ -285,17 +239,17 @@ def honesty_trials(n_trials=200, n_dev=20, n_test=10, k=5, n_truth=2000, seed=0)
     Returns a dict of arrays ``(n_trials,)``: ``"honest_reported"``, ``"honest_true"``,
     ``"peek_reported"``, ``"peek_true"``.
     """
-    x_truth, y_truth = fresh_points(n_truth, seed=10 ** 6 + seed)
+    x_truth, y_truth = polynomial_task_fresh(n_truth, seed=10 ** 6 + seed)
     results = {name: [] for name in ("honest_reported", "honest_true", "peek_reported", "peek_true")}
     for trial in range(n_trials):
-        x, y = fresh_points(n_dev + n_test, seed=seed * 10 ** 4 + trial)
+        x, y = polynomial_task_fresh(n_dev + n_test, seed=seed * 10 ** 4 + trial)
         x_dev, y_dev, x_test, y_test = x[:n_dev], y[:n_dev], x[n_dev:], y[n_dev:]
-        fits = [poly_fit(x_dev, y_dev, d) for d in DEGREES]
-        test = [poly_mse(c, x_test, y_test) for c in fits]
+        fits = [polynomial.fit(x_dev, y_dev, d) for d in DEGREES]
+        test = [polynomial.mse(c, x_test, y_test) for c in fits]
         for name, pick in (("honest", int(np.argmin(cv_scores(x_dev, y_dev, k, seed=trial).mean(axis=1)))),
                            ("peek", int(np.argmin(test)))):
             results[f"{name}_reported"].append(test[pick])
-            results[f"{name}_true"].append(poly_mse(fits[pick], x_truth, y_truth))
+            results[f"{name}_true"].append(polynomial.mse(fits[pick], x_truth, y_truth))
     return {name: np.array(values) for name, values in results.items()}
 
 
@@ -333,8 +287,8 @@ def honesty_figure(trials):
 
 # --- Explore the degree -------------------------------------------------------------------------
 
-_X_NEW, _Y_NEW = fresh_points(200, seed=1)
-_FITS = [poly_fit(_X, _Y, d) for d in DEGREES]
+_X_NEW, _Y_NEW = polynomial_task_fresh(200, seed=1)
+_FITS = [polynomial.fit(_X, _Y, d) for d in DEGREES]
 _TRAIN, _NEW = degree_errors(_X, _Y, _X_NEW, _Y_NEW)
 
 
@@ -369,14 +323,14 @@ def degree_view(fig):
 
 # --- Exercises ----------------------------------------------------------------------------------
 
-_X_TEST, _Y_TEST = fresh_points(200, seed=7)
-_C3 = poly_fit(_X, _Y, 3)
-_TEST_3 = poly_mse(_C3, _X_TEST, _Y_TEST)
+_X_TEST, _Y_TEST = polynomial_task_fresh(200, seed=7)
+_C3 = polynomial.fit(_X, _Y, 3)
+_TEST_3 = polynomial.mse(_C3, _X_TEST, _Y_TEST)
 check_7_1 = NumberCheck(_TEST_3, rtol=1e-3, hints=[
-    (poly_mse(_C3, _X, _Y), "That is the error on the training points: evaluate the fit on the unseen points."),
+    (polynomial.mse(_C3, _X, _Y), "That is the error on the training points: evaluate the fit on the unseen points."),
     (float(np.sqrt(_TEST_3)), "That is the root of the MSE: leave out the square root."),
-    (poly_mse(poly_fit(_X, _Y, 1), _X_TEST, _Y_TEST), "That is the straight line's test error: fit degree 3."),
-    (poly_mse(poly_fit(_X_TEST, _Y_TEST, 3), _X_TEST, _Y_TEST),
+    (polynomial.mse(polynomial.fit(_X, _Y, 1), _X_TEST, _Y_TEST), "That is the straight line's test error: fit degree 3."),
+    (polynomial.mse(polynomial.fit(_X_TEST, _Y_TEST, 3), _X_TEST, _Y_TEST),
      "You fitted the polynomial to the unseen points: fit it to the eleven training points."),
 ], hint="Fit with np.polyfit(x, y, 3), evaluate with np.polyval at x_unseen, and average the squared errors.")
 

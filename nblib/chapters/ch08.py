@@ -1,7 +1,7 @@
 """Chapter 8, Regularization: penalised polynomial fits, weight decay and AdamW, L1's zeros,
 noise on the inputs and augmented digits; its figures, explorable and checks.
 
-The polynomial data are chapter 7's: eleven points of ``y = x + noise`` (:mod:`nblib.chapters.ch07`).
+The polynomial data are chapter 7's: eleven points of ``y = x + noise`` (:func:`nblib.data.polynomial_task`).
 The penalised losses, written with the chapter's symbols (``n`` points, design matrix ``X`` whose
 column j holds ``x**j``, coefficients ``w``, the intercept ``w_0`` never penalised):
 
@@ -17,11 +17,12 @@ import numpy as np
 from numpy.polynomial import polynomial as P
 
 from nblib import optim
-from nblib.chapters.ch07 import GRID, YLIM, fresh_points, poly_mse, training_points
 from nblib.chapters.text import figure, numbers, shown
+from nblib.data import polynomial_task, polynomial_task_fresh
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.nn import MLP
+from nblib.polynomial import GRID, YLIM, mse, powers
 from nblib.theme import COLORS, CYCLE, set_axes
 from nblib.training import fit
 
@@ -32,11 +33,6 @@ LAMBDAS = np.concatenate([[0.0], np.logspace(-8, 1, 101)])
 
 # --- Penalised polynomial fits ------------------------------------------------------------------
 
-def design(x, degree=DEGREE):
-    """The matrix ``(n, degree + 1)`` of the powers ``x**0 ... x**degree``."""
-    return np.vander(x, degree + 1, increasing=True)
-
-
 def ridge_fit(x, y, lam, degree=DEGREE):
     """Coefficients ``(degree + 1,)`` that minimise the L2-penalised MSE (closed form).
 
@@ -44,7 +40,7 @@ def ridge_fit(x, y, lam, degree=DEGREE):
     identity with ``D[0, 0] = 0`` (the intercept is not penalised), gives
     ``((2/n) X^T X + lam D) w = (2/n) X^T y``. With ``lam = 0`` this is least squares.
     """
-    X, n = design(x, degree), len(x)
+    X, n = powers(x, degree), len(x)
     D = np.eye(degree + 1)
     D[0, 0] = 0.0
     if lam == 0:
@@ -65,7 +61,7 @@ def lasso_fit(x, y, lam, degree=DEGREE, sweeps=2000):
     ``r_j`` is the residual without coefficient j's contribution (the intercept is not
     thresholded). ``sweeps`` passes over all coefficients.
     """
-    X, n = design(x, degree), len(x)
+    X, n = powers(x, degree), len(x)
     w = np.zeros(degree + 1)
     r = y.astype(float).copy()
     curvature = 2 / n * np.sum(X ** 2, axis=0)
@@ -78,11 +74,11 @@ def lasso_fit(x, y, lam, degree=DEGREE, sweeps=2000):
     return w
 
 
-_X, _Y, _ = training_points()
-_X_NEW, _Y_NEW = fresh_points(200, seed=1)
+_X, _Y, _ = polynomial_task()
+_X_NEW, _Y_NEW = polynomial_task_fresh(200, seed=1)
 _RIDGE = [ridge_fit(_X, _Y, lam) for lam in LAMBDAS]
-_TRAIN = np.array([poly_mse(c, _X, _Y) for c in _RIDGE])
-_NEW = np.array([poly_mse(c, _X_NEW, _Y_NEW) for c in _RIDGE])
+_TRAIN = np.array([mse(c, _X, _Y) for c in _RIDGE])
+_NEW = np.array([mse(c, _X_NEW, _Y_NEW) for c in _RIDGE])
 
 
 def sweep_numbers():
@@ -109,7 +105,7 @@ def sweep_figure(lams=(0.0, 1e-4, 1e-1)):
         top.plot(_X_NEW, _Y_NEW, "o", color=COLORS["residual"], markersize=2.5, alpha=0.35)
         top.plot(_X, _Y, "o", color=COLORS["data"], markersize=5)
         top.plot(GRID, P.polyval(GRID, coef), color=COLORS["model"])
-        set_axes(top, title=f"λ = {lam:g}: unseen MSE {poly_mse(coef, _X_NEW, _Y_NEW):.3f}", xlim=(-1.05, 1.05),
+        set_axes(top, title=f"λ = {lam:g}: unseen MSE {mse(coef, _X_NEW, _Y_NEW):.3f}", xlim=(-1.05, 1.05),
                  ylim=YLIM, xlabel="$x$")
         _coef_bars(bottom, coef, COLORS["model"])
         set_axes(bottom, xlabel="power $j$", ylabel="$|w_j|$ (log scale)" if k == 0 else None, yscale="log",
@@ -141,7 +137,7 @@ def sparsity_numbers(lam_l2, lam_l1):
     """Errors and the number of zero coefficients of the L2 and L1 fits, as text."""
     l2, l1 = ridge_fit(_X, _Y, lam_l2), lasso_fit(_X, _Y, lam_l1)
     return numbers(lam_l2=shown(lam_l2, "g"), lam_l1=shown(lam_l1, "g"),
-                   l2_new=shown(poly_mse(l2, _X_NEW, _Y_NEW), ".3f"), l1_new=shown(poly_mse(l1, _X_NEW, _Y_NEW), ".3f"),
+                   l2_new=shown(mse(l2, _X_NEW, _Y_NEW), ".3f"), l1_new=shown(mse(l1, _X_NEW, _Y_NEW), ".3f"),
                    l2_zeros=shown(int(np.sum(l2[1:] == 0)), "d"), l1_zeros=shown(int(np.sum(l1[1:] == 0)), "d"),
                    l1_slope=shown(l1[1], ".3f"), l2_smallest=shown(float(np.min(np.abs(l2[1:]))), ".0e"),
                    n_penalised=shown(DEGREE, "d"))

@@ -11,12 +11,12 @@ import numpy as np
 from numpy.polynomial import polynomial as P
 
 from nblib import optim
-from nblib.chapters.ch07 import GRID, YLIM, fresh_points, poly_mse, training_points
-from nblib.chapters.ch08 import design
 from nblib.chapters.text import figure, numbers, shown
+from nblib.data import polynomial_task, polynomial_task_fresh
 from nblib.exercises import ChoiceCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.nn import MLP
+from nblib.polynomial import GRID, YLIM, mse, powers
 from nblib.plots.network import network_diagram
 from nblib.theme import COLORS, set_axes
 from nblib.training import fit
@@ -159,7 +159,7 @@ def dropout_penalty_fit(x, y, p, degree=10):
     points: an L2 penalty scaled per feature. Setting its gradient to zero gives
     ``(X^T X / n + p / (1 - p) * diag(c)) w = X^T y / n``.
     """
-    X, n = design(x, degree), len(x)
+    X, n = powers(x, degree), len(x)
     c = np.mean(X ** 2, axis=0)
     c[0] = 0.0
     if p == 0:
@@ -174,7 +174,7 @@ def expected_loss_check(x, y, w, p, draws=20000, seed=0):
     of the features 1..degree (:func:`masked_losses`); formula is
     ``MSE + p / (1 - p) * sum_j c_j w_j^2``.
     """
-    X = design(x, len(w) - 1)
+    X = powers(x, len(w) - 1)
     c = np.mean(X ** 2, axis=0)
     formula = float(np.mean((y - X @ w) ** 2) + p / (1 - p) * np.sum(c[1:] * w[1:] ** 2))
     return float(np.mean(masked_losses(x, y, w, p, draws, seed))), formula
@@ -182,7 +182,7 @@ def expected_loss_check(x, y, w, p, draws=20000, seed=0):
 
 def masked_losses(x, y, w, p, draws=20000, seed=0):
     """The MSE of ``w`` under each of ``draws`` random dropout masks of the features: ``(draws,)``."""
-    X = design(x, len(w) - 1)
+    X = powers(x, len(w) - 1)
     rng = np.random.default_rng(seed)
     keep = rng.random((draws,) + X.shape) >= p
     keep[:, :, 0] = True
@@ -203,11 +203,11 @@ def masked_losses_figure(losses, formula):
 #: The explorable's dropout rates: 0, then 100 stops spaced logarithmically from 1e-4 to 0.9.
 RATES = np.concatenate([[0.0], np.geomspace(1e-4, 0.9, 100)])
 
-_X, _Y, _ = training_points()
-_X_NEW, _Y_NEW = fresh_points(200, seed=1)
+_X, _Y, _ = polynomial_task()
+_X_NEW, _Y_NEW = polynomial_task_fresh(200, seed=1)
 _FITS = [dropout_penalty_fit(_X, _Y, p) for p in RATES]
-_TRAIN = np.array([poly_mse(c, _X, _Y) for c in _FITS])
-_NEW = np.array([poly_mse(c, _X_NEW, _Y_NEW) for c in _FITS])
+_TRAIN = np.array([mse(c, _X, _Y) for c in _FITS])
+_NEW = np.array([mse(c, _X_NEW, _Y_NEW) for c in _FITS])
 
 
 def rate_numbers():

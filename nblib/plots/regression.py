@@ -10,12 +10,16 @@ and :func:`move_point`.
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LogNorm
+from matplotlib.colors import ListedColormap, LogNorm
 
 from matplotlib.lines import Line2D
 
-from nblib.checks import _describe, as_array, as_axes, as_count, as_flag, as_number, as_text, same_length
+from nblib.checks import (_describe, as_array, as_axes, as_callable, as_count, as_flag, as_number, as_text,
+                          same_length)
 from nblib.theme import COLORS, set_axes
+
+#: Contour lines in mid greys, darker near the bottom of a bowl: paths drawn over them stand out.
+CONTOUR_GREYS = ListedColormap(plt.get_cmap("Greys")(np.linspace(0.65, 0.3, 64)))
 
 
 def _new_axes(ax, projection=None):
@@ -225,6 +229,33 @@ def loss_contour(M, B, J, ax=None, levels=15, point=None, filled=True, cmap="vir
     set_axes(ax, xlabel=labels[0], ylabel=labels[1])
     ax.grid(False)
     return artists
+
+
+def bowl_contour(ax, f, xlim, ylim, labels=("$w_1$", "$w_2$"), levels=14, minimum=None):
+    """Grey contour lines of ``f`` over a window, with log levels, for optimizer paths to be drawn on.
+
+    f: a function of points ``(..., 2)`` returning the loss ``(...)``. xlim, ylim: ``(low, high)``.
+    Returns the dict of :func:`loss_contour`. A star marks ``minimum``, an optional ``(w1, w2)``.
+    The grid has an even number of points per axis, so it never lands exactly on a zero minimum.
+    """
+    f, ax = as_callable(f, "f"), as_axes(ax, allow_none=False)
+    (x0, x1), (y0, y1) = _window(xlim, "xlim"), _window(ylim, "ylim")
+    W1, W2 = np.meshgrid(np.linspace(x0, x1, 120), np.linspace(y0, y1, 100))
+    J = f(np.stack([W1, W2], axis=-1))
+    art = loss_contour(W1, W2, J, ax=ax, levels=levels, filled=False, labels=labels, cmap=CONTOUR_GREYS)
+    if minimum is not None:
+        ax.plot(*_pair(minimum, "minimum"), marker="*", markersize=13, color=COLORS["highlight"],
+                markeredgecolor=COLORS["ink"], linestyle="none", zorder=5)
+    set_axes(ax, xlim=(x0, x1), ylim=(y0, y1))
+    return art
+
+
+def _window(limits, name):
+    """``(low, high)``: two finite numbers, low below high."""
+    low, high = _pair(limits, name)
+    if not low < high:
+        raise ValueError(f"{name} must be (low, high) with low < high, got {limits}")
+    return low, high
 
 
 def _pair(point, name):

@@ -1,11 +1,11 @@
-"""Chapter 11, Putting it together: a digit classifier trained end to end, its figures, its explorable and its checks.
+"""Chapter 13, Putting it together: a digit classifier trained end to end, its figures, its explorable and its checks.
 
 The data are scikit-learn's 8x8 digits (:func:`nblib.data.digits`), split once with
 :func:`nblib.data.train_val_test_split`. :data:`RECIPE` is the training recipe of the chapter;
 :func:`train` runs it for one seed and :func:`sklearn_run` trains scikit-learn's
 ``MLPClassifier`` on the same split. Both are timed in CPU seconds on one core. Each
 ``*_figure`` function returns a closed figure; each ``*_numbers`` function returns the numbers
-the prose quotes. ``check_11_1`` ... ``check_11_4`` are the exercises' checks.
+the prose quotes. ``check_13_1`` ... ``check_13_4`` are the exercises' checks.
 """
 
 import functools
@@ -335,7 +335,7 @@ def _majority_accuracy(y_test):
 
 
 _DATA = split()
-check_11_1 = NumberCheck(_majority_accuracy(_DATA.y_test), rtol=1e-3, hints=[
+check_13_1 = NumberCheck(_majority_accuracy(_DATA.y_test), rtol=1e-3, hints=[
     (float(np.bincount(_DATA.y_test).min() / len(_DATA.y_test)),
      "That is the share of the least common digit; the lazy classifier answers the most common one."),
     (float(np.bincount(_DATA.y_test).max()), "That is a count of images: divide by the size of the test set."),
@@ -350,7 +350,7 @@ def _recall(matrix, k):
 
 
 _M = np.array([[50, 2, 0], [5, 40, 5], [0, 10, 30]])
-check_11_2 = FunctionCheck(_recall, [(_M, 1), (_M, 2), (np.array([[3, 1], [0, 4]]), 0)], hints=[
+check_13_2 = FunctionCheck(_recall, [(_M, 1), (_M, 2), (np.array([[3, 1], [0, 4]]), 0)], hints=[
     (lambda f: np.isclose(f(_M, 1), 40 / 52), "That divides by the column: the images *predicted* as k "
                                               "(that is the precision). Recall divides by the row."),
     (lambda f: np.isclose(f(_M, 1), 40 / 137), "That divides by every image; divide by the images of class k."),
@@ -359,7 +359,7 @@ check_11_2 = FunctionCheck(_recall, [(_M, 1), (_M, 2), (np.array([[3, 1], [0, 4]
 ], hint="Row k holds every image of class k; the diagonal entry counts those classified correctly.")
 
 _SOURCES = ["the training set", "the whole data set", "the test set"]
-check_11_3 = ChoiceCheck(_SOURCES[0], _SOURCES, explanations={
+check_13_3 = ChoiceCheck(_SOURCES[0], _SOURCES, explanations={
     _SOURCES[1]: "The whole data set includes the test images: their statistics would leak into "
                  "training, and the test score would no longer be an honest estimate.",
     _SOURCES[2]: "The test set must stay unseen until the very end; and the network trains on inputs "
@@ -367,7 +367,7 @@ check_11_3 = ChoiceCheck(_SOURCES[0], _SOURCES, explanations={
 }, hint="Which set is the model allowed to learn from?")
 
 _N_TRAIN = len(_DATA.y_train)
-check_11_4 = NumberCheck(math.ceil(_N_TRAIN / 64) * 30, rtol=0, atol=0.5, hints=[
+check_13_4 = NumberCheck(math.ceil(_N_TRAIN / 64) * 30, rtol=0, atol=0.5, hints=[
     (_N_TRAIN // 64 * 30, "The last batch of each epoch is smaller but still a step: round up."),
     (math.ceil(_N_TRAIN / 64), "That is one epoch: the run has 30."),
     (_N_TRAIN * 30, "That counts images, not steps: a step uses a whole batch of 64."),
