@@ -318,6 +318,36 @@ class Adam(Optimizer):
             w -= s
 
 
+class AdamW(Adam):
+    """AdamW, Loshchilov & Hutter (2019): Adam with the weight decay taken out of the gradient.
+
+    The decay shrinks every weight by the same factor ``1 - lr * weight_decay`` before Adam's
+    step, so it is not divided by ``sqrt(v_hat)`` as an L2 term in the gradient would be
+    (torch.optim.AdamW's order and defaults):
+
+    .. code-block:: text
+
+        m = 0, v = 0
+        for t = 1, 2, ...:
+            w = w * (1 - lr * weight_decay)
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g**2
+            w = w - lr * m_hat / (sqrt(v_hat) + eps)      (m_hat, v_hat as in Adam)
+    """
+
+    settings = ("beta1", "beta2", "eps", "weight_decay")
+
+    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+        super().__init__(lr, beta1=beta1, beta2=beta2, eps=eps)
+        self.weight_decay = as_number(weight_decay, "weight_decay", low=0.0)
+
+    def _update(self, params, grads):
+        shrink = 1 - self.lr * self.weight_decay
+        for w in params:
+            w *= shrink
+        super()._update(params, grads)
+
+
 OPTIMIZERS = {
     "sgd": SGD,
     "momentum": Momentum,
@@ -326,6 +356,7 @@ OPTIMIZERS = {
     "adadelta": AdaDelta,
     "rmsprop": RMSprop,
     "adam": Adam,
+    "adamw": AdamW,
 }
 
 

@@ -31,6 +31,7 @@ def test_mlp_signature_and_layout():
     ("AdaDelta", {"lr": 1.0, "rho": 0.9, "eps": 1e-6}),
     ("RMSprop", {"rho": 0.99, "eps": 1e-8}),
     ("Adam", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8}),
+    ("AdamW", {"beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.01}),
 ])
 def test_optimizer_defaults_are_pytorchs(name, expected):
     cls = getattr(optim, name)
