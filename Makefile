@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# What only the tests need (PyTorch, the reference the optimizers and layers are compared with).
+TEST_INSTALLED := $(VENV)/.installed-test
 MATHJAX_VERSION := 3.2.2
 MATHJAX := .vendor/mathjax/tex-chtml.js
 FONTS := .vendor/fonts/nblib-sans.woff
@@ -19,7 +21,7 @@ book: $(INSTALLED) $(MATHJAX) $(FONTS)
 	@echo
 	@echo "The book is built. Open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"
 
-test: $(INSTALLED) $(CHROMIUM)
+test: $(INSTALLED) $(TEST_INSTALLED) $(CHROMIUM)
 	$(BIN)/python -m pytest tests -n 2 --dist loadfile -q
 
 lab: $(INSTALLED)
@@ -33,6 +35,10 @@ $(INSTALLED): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(TEST_INSTALLED): $(INSTALLED) requirements-test.txt
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
 # The PDF edition, _build/latex/book.pdf: the whole book through Jupyter Book's LaTeX builder (XeLaTeX).

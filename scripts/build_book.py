@@ -2,8 +2,10 @@
 
 ``make book`` and the browser tests both call this, so a ``.ci/run`` (tests, then book) builds
 the book once. A build is reused only when the fingerprint it left behind matches the sources
-now: every file git tracks or would track (untracked but not ignored), outside ``tests/`` and
-``benchmarks/``, by path and content. ``--force`` always builds.
+now: every file git tracks outside ``tests/`` and ``benchmarks/``, and the untracked files the book
+reads (a module of ``nblib`` or ``book/``, or a page ``_toc.yml`` names), by path and content. A
+reader's scratch notebook in ``chapters/`` changes nothing the book is built from, so saving it
+never triggers a rebuild. ``--force`` always builds.
 
     python scripts/build_book.py [--force] [--path-output DIR]   # the book goes to DIR/_build/html
 """
@@ -12,6 +14,7 @@ import argparse
 import hashlib
 import os
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -20,18 +23,37 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 STAMP = "html.fingerprint"  # beside _build/html, not published with it
 #: Sources that do not change the book: rebuilding for them would only cost time.
 NOT_BOOK = ("tests/", "benchmarks/", ".ci/", ".github/")
+#: Folders whose untracked files the book reads too: the chapters' code and the book's own pages.
+READ_WHOLE = ("nblib/", "book/")
 
 
 def fingerprint(root=ROOT):
     """SHA-256 over the book's sources (paths and contents), as hex text."""
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=root,
-                            check=True, capture_output=True).stdout.decode().split("\0")
     digest = hashlib.sha256()
-    for name in sorted(path for path in listed if path and not path.startswith(NOT_BOOK)):
+    for name in sorted(book_sources(root)):
         path = root / name
         if path.is_file():
             digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def book_sources(root=ROOT):
+    """Paths (relative, as text) of the files the book is built from."""
+    tracked = _git_files(root, "--cached")
+    untracked = [name for name in _git_files(root, "--others", "--exclude-standard")
+                 if name.startswith(READ_WHOLE) or name in _toc_pages(root)]
+    return {name for name in tracked + untracked if not name.startswith(NOT_BOOK)}
+
+
+def _git_files(root, *options):
+    listed = subprocess.run(["git", "ls-files", *options, "-z"], cwd=root, check=True, capture_output=True)
+    return [name for name in listed.stdout.decode().split("\0") if name]
+
+
+def _toc_pages(root):
+    """The source files ``_toc.yml`` names (``file: chapters/01-...`` gives its .ipynb or .md)."""
+    names = re.findall(r"file:\s*(\S+)", (root / "_toc.yml").read_text())
+    return {name + suffix for name in names for suffix in (".ipynb", ".md")}
 
 
 def build(path_output):

@@ -4,6 +4,7 @@ The GitHub Pages workflow builds with the README's command and uploads what it b
 installs the same pinned versions as requirements.txt, on the Python the workflow uses.
 """
 
+import importlib.util
 import pathlib
 import re
 
@@ -86,3 +87,9 @@ def test_the_macro_override_is_the_themes_file_less_the_icon_script():
                          if "fontawesome.js" not in line and "custom icons" not in line]
     assert "fontawesome.js" in theme and "fontawesome.js" not in ours.split("-->", 1)[1]
     assert body(ours) == body(theme)
+
+
+def test_pytorch_is_there_for_the_comparisons():
+    """`make test` installs requirements-test.txt, so the torch comparisons never skip."""
+    assert pins(ROOT / "requirements-test.txt").get("torch"), "requirements-test.txt pins torch"
+    assert importlib.util.find_spec("torch"), "PyTorch is missing: run `make test`, which installs it"
