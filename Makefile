@@ -11,9 +11,20 @@ MATHJAX_VERSION := 3.2.2
 MATHJAX := .vendor/mathjax/tex-chtml.js
 FONTS := .vendor/fonts/nblib-sans.woff
 # Browser tests drive the distribution's Chromium (Playwright's own browser download is not used).
-CHROMIUM := /usr/bin/chromium
+# Elsewhere (macOS): make test CHROMIUM=/Applications/Chromium.app/Contents/MacOS/Chromium
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
-.PHONY: book test lab serve clean
+.PHONY: book test lab serve clean help
+
+help:
+	@echo "make book    build the web book into _build/html (warnings as errors; reuses a current build)"
+	@echo "make test    run every test: nblib, the chapters, the built book in headless Chromium"
+	@echo "make pdf     build the PDF edition, _build/latex/book.pdf"
+	@echo "make lab     open the chapters in JupyterLab"
+	@echo "make serve   serve the built book at http://127.0.0.1:8000"
+	@echo "make clean   remove _build and .vendor"
+	@echo "One test file: .venv/bin/python -m pytest tests/test_optim.py -q"
 
 # Builds (warnings as errors) and checks the site; a build of the very same sources is reused.
 book: $(INSTALLED) $(MATHJAX) $(FONTS)

@@ -7,10 +7,12 @@ is missing). The flags keep Chromium off the network: it must load nothing but 1
 import contextlib
 import functools
 import http.server
+import os
 import shutil
 import threading
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: The browser: $CHROMIUM if set (as `make test CHROMIUM=...` sets it), else the one on PATH.
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-default-apps", "--font-render-hinting=none"]

@@ -93,3 +93,24 @@ def test_pytorch_is_there_for_the_comparisons():
     """`make test` installs requirements-test.txt, so the torch comparisons never skip."""
     assert pins(ROOT / "requirements-test.txt").get("torch"), "requirements-test.txt pins torch"
     assert importlib.util.find_spec("torch"), "PyTorch is missing: run `make test`, which installs it"
+
+
+def test_readme_and_contributing_link_nothing_outside_the_repository():
+    for name in ("README.md", "CONTRIBUTING.md", "docs/internals.md"):
+        text = re.sub(r"`[^`]*`", "", (ROOT / name).read_text())  # code spans show examples
+        assert "../shared" not in text, name
+        for target in re.findall(r"\]\(([^)#]+)", text):
+            if not re.match(r"https?://", target):
+                assert (ROOT / name).parent.joinpath(target).resolve().is_relative_to(ROOT), (name, target)
+                assert (ROOT / name).parent.joinpath(target).exists(), (name, target)
+
+
+def test_licence_and_citation_agree_with_the_book():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    version = re.search(r'^version = "([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    assert citation["repository-code"] == config["repository"]["url"]
+    assert citation["version"] == version and citation["title"].startswith(config["title"])
+    assert set(citation["license"]) == {"CC-BY-4.0", "MIT"}
+    licence = (ROOT / "LICENSE").read_text()
+    assert "CC BY 4.0" in licence and "MIT" in licence
