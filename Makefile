@@ -20,7 +20,7 @@ export CHROMIUM
 help:
 	@echo "make book    build the web book into _build/html (warnings as errors; reuses a current build)"
 	@echo "make test    run every test: nblib, the chapters, the built book in headless Chromium"
-	@echo "make pdf     build the PDF edition, _build/latex/book.pdf"
+	@echo "make pdf     build the PDF edition, _build/book.pdf"
 	@echo "make lab     open the chapters in JupyterLab"
 	@echo "make serve   serve the built book at http://127.0.0.1:8000"
 	@echo "make clean   remove _build and .vendor"
@@ -52,7 +52,7 @@ $(TEST_INSTALLED): $(INSTALLED) requirements-test.txt
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 
-# The PDF edition, _build/latex/book.pdf: the whole book through Jupyter Book's LaTeX builder (XeLaTeX).
+# The PDF edition, _build/book.pdf: the whole book through Jupyter Book's LaTeX builder (XeLaTeX).
 # TeX comes from the distribution's packages: installed when missing (as root), or named.
 .PHONY: pdf
 pdf: $(INSTALLED)

@@ -9,7 +9,13 @@ see ``nblib/explorable`` and ``nblib/exercises``); the LaTeX settings are ``late
 ``latex_elements`` in ``_config.yml`` and the files of ``book/latex/``. Sphinx warnings are
 errors, as for the web book, and so is a character the fonts do not have.
 
-    python scripts/build_pdf.py [--path-output DIR]   # the PDF goes to DIR/_build/latex/book.pdf
+The chapters execute afresh for the PDF in a build folder of its own, ``_build/print``: Sphinx
+would otherwise reuse the web build's doctrees, whose outputs were made for the screen. After
+XeLaTeX, the build fails on what a printed book must not show (:func:`print_problems`): a Python
+repr where a table or figure belongs, an exercise's "No answer yet", a line more than 5 pt too
+wide, a citation or reference LaTeX could not resolve.
+
+    python scripts/build_pdf.py [--path-output DIR]   # the PDF goes to DIR/_build/book.pdf
 
 At the end it prints the PDF's path, its page count, its size and the build time.
 """
@@ -94,6 +100,28 @@ def missing_characters(log_text):
     return sorted({f"{code} ({char}) in {font.strip()}" for char, code, font in found})
 
 
+#: Text of the LaTeX source that shows a screen output where print needs its printed form.
+SCREEN_ONLY = {
+    r"<IPython\.core\.display\.\w+ object>": "a Python repr instead of a table",
+    r"<Figure size [^>]*>|<matplotlib\.[^>]* object at": "a Python repr instead of a figure",
+    r"No answer yet": "an exercise's notebook message",
+    r"(?:Widget|VBox|HBox)\(": "a widget's repr",
+}
+#: An overfull box in the LaTeX log, and how much it overflows by.
+OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)(.*)$", re.M)
+UNRESOLVED = re.compile(r"LaTeX Warning: (?:Citation|Reference) `([^']+)' (?:on page \d+ )?undefined")
+
+
+def print_problems(tex_text, log_text, tolerance_pt=5.0):
+    """What the printed book must not have, as readable lines (an empty list when there is none)."""
+    problems = [f"{what}: {match.group(0)[:60]!r}" for pattern, what in SCREEN_ONLY.items()
+                for match in re.finditer(pattern, tex_text)]
+    problems += [f"a line {float(points):.1f} pt too wide{where.rstrip()}"
+                 for points, where in OVERFULL.findall(log_text) if float(points) > tolerance_pt]
+    problems += [f"unresolved citation or reference {key!r}" for key in sorted(set(UNRESOLVED.findall(log_text)))]
+    return problems
+
+
 def page_count(pdf):
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE).group(1))
@@ -101,24 +129,28 @@ def page_count(pdf):
 
 def build(path_output):
     """Run Jupyter Book's LaTeX builder and XeLaTeX; returns the PDF's path."""
-    latex = path_output / "_build" / "latex"
-    shutil.rmtree(latex, ignore_errors=True)
+    latex = path_output / "_build" / "print" / "_build" / "latex"
+    shutil.rmtree(latex.parent, ignore_errors=True)
     env = {key: value for key, value in os.environ.items() if key != "NBLIB_SCRUBBER"}
     env.update(NBLIB_PRINT="1", LATEXMKOPTS="-silent")
     jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
     subprocess.run([str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex",
-                    "--path-output", str(path_output), "-W", "-n", "--keep-going"],
+                    "--path-output", str(latex.parent.parent), "-W", "-n", "--keep-going"],
                    cwd=ROOT, env=env, check=True)
     pdf = latex / "book.pdf"
     if not pdf.is_file():
         raise RuntimeError(f"no PDF at {pdf}")
-    return pdf
+    problems = print_problems(pdf.with_suffix(".tex").read_text(errors="replace"),
+                              pdf.with_suffix(".log").read_text(errors="replace"))
+    if problems:
+        raise RuntimeError("the PDF shows what print must not:\n  " + "\n  ".join(problems))
+    return pathlib.Path(shutil.copyfile(pdf, path_output / "_build" / "book.pdf"))
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path-output", default=str(ROOT),
-                        help="folder whose _build/latex receives the book (default: the repository)")
+                        help="folder whose _build receives book.pdf (default: the repository)")
     args = parser.parse_args(argv)
     if not ensure_tex():
         return 1
@@ -129,7 +161,8 @@ def main(argv=None):
         print(f"The PDF did not build: {error}", file=sys.stderr)
         return 1
     seconds = time.monotonic() - start
-    absent = missing_characters(pdf.with_suffix(".log").read_text(errors="replace"))
+    log = pathlib.Path(args.path_output).resolve() / "_build" / "print" / "_build" / "latex" / "book.log"
+    absent = missing_characters(log.read_text(errors="replace"))
     if absent:
         print("The fonts lack these characters (see book/latex/nblib-book.sty):\n  " + "\n  ".join(absent),
               file=sys.stderr)

@@ -196,3 +196,29 @@ def test_print_tables_measure_math_by_what_it_shows_not_its_tex():
     assert nblib_latex.shown_math(r"\mathbf{x}_i") == "xi"
     assert nblib_latex.shown_math(r"\text{cross-entropy}") == "cross-entropy"
     assert nblib_latex.shown_math(r"\varepsilon, \boldsymbol\varepsilon") == "λ, λ"
+
+
+def test_print_problems_name_what_a_printed_book_must_not_show():
+    tex = ("\\begin{sphinxVerbatimOutput}<IPython.core.display.HTML object>\\end{sphinxVerbatimOutput}\n"
+           "No answer yet: replace the ... and run the cell again.\n")
+    log = ("Overfull \\hbox (12.5pt too wide) in paragraph at lines 10--12\n"
+           "Overfull \\hbox (3.0pt too wide) in paragraph at lines 20--21\n"
+           "LaTeX Warning: Citation `kingma2015' on page 3 undefined on input line 7.\n"
+           "LaTeX Warning: Reference `eq-momentum' on page 4 undefined on input line 9.\n")
+    problems = build_pdf.print_problems(tex, log)
+    assert len(problems) == 5
+    assert any("a Python repr instead of a table" in p for p in problems)
+    assert any("exercise" in p for p in problems)
+    assert any("12.5 pt too wide" in p for p in problems) and not any("3.0 pt" in p for p in problems)
+    assert any("'kingma2015'" in p for p in problems) and any("'eq-momentum'" in p for p in problems)
+    assert build_pdf.print_problems("\\section{Momentum}", "Overfull \\hbox (4.9pt too wide)") == []
+
+
+def test_the_pdf_builds_in_a_folder_of_its_own(tmp_path, monkeypatch):
+    """Never the web build's doctrees: Sphinx would reuse their screen outputs."""
+    calls = []
+    monkeypatch.setattr(build_pdf.subprocess, "run", lambda args, **kw: calls.append(args))
+    with pytest.raises(RuntimeError, match="no PDF"):
+        build_pdf.build(tmp_path)
+    output = pathlib.Path(calls[0][calls[0].index("--path-output") + 1])
+    assert output == tmp_path / "_build" / "print" and output != tmp_path
