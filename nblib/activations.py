@@ -70,7 +70,11 @@ def _tanh_derivative_from_output(a, out=None):
 
 
 def _log_softmax(logits):
-    shifted = logits - logits.max(axis=-1, keepdims=True)
+    # Subtracting the row maximum overflows only when an entry lies more than about 1.8e308
+    # below it (logits of -1e308 and 1e308): its log-probability is then -inf, which is
+    # -2e308 rounded to a float, and its probability 0. No warning is due for that.
+    with np.errstate(over="ignore"):
+        shifted = logits - logits.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
@@ -174,7 +178,8 @@ def log_softmax(logits):
 
     logits: ``(n, k)`` (or any shape with at least one axis; the classes are on
     the last axis), finite. The row maximum is subtracted first, so ``exp``
-    never overflows.
+    never overflows. An entry more than about 1.8e308 below its row's maximum
+    (logits of -1e308 and 1e308) gets -inf, the float its log-probability rounds to.
     """
     return _log_softmax(_logits(logits))
 

@@ -28,7 +28,9 @@ MAX_ENTRIES = 10 ** 6
 def numerical_gradient(f, w, eps=1e-6):
     """Centred finite-difference gradient of a scalar function ``f`` at ``w``.
 
-    f: a function of one float array shaped like ``w``, returning a number.
+    f: a function of one float array shaped like ``w``, returning a number. Each
+        call gets its own copy of the nudged point, so an ``f`` that changes its
+        argument in place (``w -= target``) cannot spoil the later nudges.
     w: the point, a float array of any shape (it is copied, never modified).
     eps: the step, a positive number.
     Returns an array shaped like ``w``, entry i approximating ``dJ/dw_i``.
@@ -42,9 +44,9 @@ def numerical_gradient(f, w, eps=1e-6):
     for i in range(flat.size):
         original = flat[i]
         flat[i] = original + eps
-        up = as_number(f(w), "the value f(w) returned")
+        up = as_number(f(w.copy()), "the value f(w) returned")
         flat[i] = original - eps
-        down = as_number(f(w), "the value f(w) returned")
+        down = as_number(f(w.copy()), "the value f(w) returned")
         flat[i] = original
         grad_flat[i] = (up - down) / (2.0 * eps)
     return grad

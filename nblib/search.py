@@ -214,10 +214,15 @@ def superscript(n):
 
 
 def power_text(mantissa, exponent, digits=3):
-    """``mantissa × 10^exponent`` as plain Unicode text, e.g. ``"3.17 × 10¹⁹"``; ``"10¹⁹"`` when mantissa is 1."""
+    """``mantissa × 10^exponent`` as plain Unicode text, e.g. ``"3.17 × 10¹⁹"``; ``"10¹⁹"`` when mantissa is 1.
+
+    A mantissa of 0 gives ``"0"`` (zero times any power of ten is zero).
+    """
     mantissa = as_number(mantissa, "mantissa")
     power = "10" + superscript(_exponent(exponent, "exponent"))
     digits = _digits(digits)
+    if mantissa == 0:
+        return "0"
     if mantissa == 1:
         return power
     return f"{mantissa:.{digits - 1}f} × {power}"

@@ -17,6 +17,7 @@ from hypothesis.extra.numpy import array_shapes, arrays
 
 from nblib.exercises import ChoiceCheck, Feedback, FunctionCheck, NumberCheck
 from nblib.exercises import _function
+from nblib.exercises._typed import read_typed
 
 #: The public entry points of nblib.exercises that these tests drive with bad input.
 COVERS = {
@@ -98,8 +99,9 @@ def test_rounded_scaled_and_swapped_versions_of_the_answer_get_feedback(which, d
     answer = repr(values.tolist()) if as_text else values.tolist()
     feedback = check(answer)
     assert_feedback(feedback)
-    if as_text:
-        assert feedback.correct is False and "the text" in feedback.message
+    if as_text:   # the text a learner copies from a printout reads as the numbers it shows
+        same = check(values.tolist())
+        assert (feedback.correct, feedback.message) == (same.correct, same.message)
 
 
 def test_the_rounded_answer_and_the_swapped_pair_get_their_own_messages():
@@ -280,3 +282,39 @@ def test_function_check_refuses_bad_arguments(kwargs, error, name):
 def test_feedback_refuses_bad_arguments(args, error):
     with pytest.raises(error, match="Feedback's"):
         Feedback(*args)
+
+
+# --- Typed text: any text reads without raising; Python's own spellings read back exactly ---------
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(text=st.one_of(st.text(max_size=30), st.text(alphabet="0123456789,.+-eE%/^*x× []()⁰¹²³⁻nai", max_size=20)))
+def test_any_typed_text_is_read_or_quoted_never_raised(text):
+    read = read_typed(text)
+    assert read is None or isinstance(read.percents, list)
+    for check in (*NUMBER_CHECKS, NumberCheck(56, integer=True), NumberCheck(0.1, hints=[(0.2135, "sum")])):
+        assert_feedback(check(text))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(values=st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=4))
+def test_a_printed_float_or_list_reads_back_as_itself(values):
+    assert read_typed(repr(values[0])).value == values[0]
+    assert read_typed(repr(values)).value == values
+    assert read_typed(", ".join(map(repr, values))).value == (values if len(values) > 1 else values[0])
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(n=st.integers(0, 10 ** 15), cents=st.integers(0, 99))
+def test_a_number_with_thousands_separators_reads_as_the_number(n, cents):
+    assert read_typed(f"{n:,}").value == n
+    assert read_typed(f"{n:,}.{cents:02d}").value == float(f"{n}.{cents:02d}")
+    assert read_typed(f"[{n:,}, 7]").value == [n, 7]
+    assert read_typed(f"{n:,}%").value == float(f"{n}e-2")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(mantissa=st.floats(0.001, 1000), exponent=st.integers(-300, 300),
+       times=st.sampled_from(["×", " x ", "*", " · "]), power=st.sampled_from(["^", "**"]))
+def test_a_number_times_a_power_of_ten_reads_as_its_e_notation(mantissa, exponent, times, power):
+    text = f"{mantissa!r}{times}10{power}{exponent}"
+    assert read_typed(text).value == float(f"{mantissa!r}e{exponent}")

@@ -6,8 +6,12 @@
  * check's data (expected value, tolerances, digits needed, data hints, general
  * hint, praise, choices) and the very message templates Python uses. This file
  * applies the same rules as nblib/exercises to what the reader types, in the
- * same order: blank, wrong kind, wrong shape, NaN or infinity, right, rounded,
- * swapped pair, data hints, general hint. No libraries and no network.
+ * same order: blank, wrong kind, wrong shape, NaN or infinity, a fractional
+ * count, right, rounded (or rounded and also a listed mistake), swapped pair,
+ * data hints (matched like the right answer: within the tolerances, or equal
+ * to the digits given), a percentage given for a fraction, general hint. A
+ * function exercise with a proxy question is checked as a number. No
+ * libraries and no network.
  *
  * tests/test_exercises.py runs decide() under node and compares each
  * verdict and message with the Python check's.
@@ -21,17 +25,70 @@
     });
   }
 
-  // --- Reading what the reader typed --------------------------------------
+  // --- Reading what the reader typed, as in nblib/exercises/_typed.py ----
+  //
+  // Numbers as people write them: 0.25, 1e5, 2,410 (thousands separators: a
+  // comma inside a whole number written in groups of three, followed without a
+  // space by exactly three digits), 27/269, 10**5, 10^5, 10⁵, 1.5 × 10^5,
+  // 1.5 x 10^5 and 10% (read as 10/100, with a note). Lists: "1, 2" or "[1, 2]".
 
-  var NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  var SPACES = " \t\n\r\f\v\u00a0\u2009\u202f";
+  var WS = "[" + SPACES + "]";
+  var PLAIN = "(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\\.[0-9]*)?|[0-9]+\\.?[0-9]*|\\.[0-9]+)";
+  var NUMBER = new RegExp("^([+-]?)(" + PLAIN + ")([eE][+-]?[0-9]+)?$");
+  var PERCENT = new RegExp("^([+-]?)(" + PLAIN + ")" + WS + "*%$");
+  var FRACTION = new RegExp("^([+-]?)(" + PLAIN + ")" + WS + "*/" + WS + "*(" + PLAIN + ")$");
+  var POWER = new RegExp("^([+-]?)(?:(" + PLAIN + ")" + WS + "*[×xX*·⋅]" + WS + "*)?10" + WS +
+                         "*(?:(?:\\^|\\*\\*)" + WS + "*([+-]?[0-9]+)|([⁺⁻]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+))$");
+  var GROUPED = new RegExp("^" + WS + "*[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3})*$");
+  var NEXT_GROUP = /^[0-9]{3}(?:[^0-9]|$)/;
+  var SUPERSCRIPT = {"⁺": "+", "⁻": "-", "⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4",
+                     "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"};
   var SPECIAL = {
     "nan": NaN, "+nan": NaN, "-nan": NaN, "np.nan": NaN,
     "inf": Infinity, "+inf": Infinity, "infinity": Infinity, "+infinity": Infinity, "np.inf": Infinity,
     "-inf": -Infinity, "-infinity": -Infinity, "-np.inf": -Infinity
   };
 
-  function atom(text) {
-    if (NUMBER.test(text)) return Number(text);
+  function strip(text) {
+    var a = 0, b = text.length;
+    while (a < b && SPACES.indexOf(text[a]) >= 0) a += 1;
+    while (b > a && SPACES.indexOf(text[b - 1]) >= 0) b -= 1;
+    return text.slice(a, b);
+  }
+
+  function noCommas(text) {
+    return text.split(",").join("");
+  }
+
+  // Number(literal), or {huge: text} if it is beyond any float.
+  function numberOf(text, literal) {
+    var value = Number(literal);
+    return isFinite(value) ? value : {huge: text};
+  }
+
+  // One entry: a number, null, {huge: text}, or the text itself.
+  function atom(p, text) {
+    var match = NUMBER.exec(text);
+    if (match) return numberOf(text, match[1] + noCommas(match[2]) + (match[3] || ""));
+    match = PERCENT.exec(text);
+    if (match) {
+      p.percents.push(text);
+      return numberOf(text, match[1] + noCommas(match[2]) + "e-2");
+    }
+    match = FRACTION.exec(text);
+    if (match) {
+      var top = Number(match[1] + noCommas(match[2])), bottom = Number(noCommas(match[3]));
+      if (bottom === 0) return text;
+      if (!isFinite(top) || !isFinite(bottom) || !isFinite(top / bottom)) return {huge: text};
+      return top / bottom;
+    }
+    match = POWER.exec(text);
+    if (match) {
+      var exponent = match[3] !== undefined ? match[3]
+        : match[4].split("").map(function (c) { return SUPERSCRIPT[c]; }).join("");
+      return numberOf(text, match[1] + noCommas(match[2] || "1") + "e" + exponent);
+    }
     var lower = text.toLowerCase();
     if (Object.prototype.hasOwnProperty.call(SPECIAL, lower)) return SPECIAL[lower];
     if (text === "None" || text === "null") return null;
@@ -58,7 +115,7 @@
   }
 
   function skip(p) {
-    while (p.i < p.s.length && /\s/.test(p.s[p.i])) p.i += 1;
+    while (p.i < p.s.length && SPACES.indexOf(p.s[p.i]) >= 0) p.i += 1;
   }
 
   function item(p) {
@@ -73,24 +130,38 @@
       return c === "(" && inner.items.length === 1 && !inner.comma ? inner.items[0] : inner.items;
     }
     var start = p.i;
-    while (p.i < p.s.length && ",[]()".indexOf(p.s[p.i]) < 0) p.i += 1;
-    return atom(p.s.slice(start, p.i).trim());
+    for (;;) {
+      while (p.i < p.s.length && ",[]()".indexOf(p.s[p.i]) < 0) p.i += 1;
+      if (p.s[p.i] === "," && GROUPED.test(p.s.slice(start, p.i)) && NEXT_GROUP.test(p.s.slice(p.i + 1, p.i + 5))) {
+        p.i += 1;  // a thousands separator: the number goes on
+        continue;
+      }
+      break;
+    }
+    return atom(p, strip(p.s.slice(start, p.i)));
   }
 
-  /* What the reader typed, as Python would read it: "" is no answer (null),
-   * "0.25" a number, "1, 2" or "[1, 2]" a list, "nan" and "inf" what Python's
-   * float() makes of them, "None" null, and anything else the text itself. */
-  function parseAnswer(text) {
+  /* What the reader typed: null for a blank, else {value, percents}. The
+   * value is what Python reads (see _typed.py): "0.25" a number, "1, 2" or
+   * "[1, 2]" a list, "nan" and "inf" what float() makes of them, "None" null,
+   * a number beyond any float {huge: text}, and anything else the text itself. */
+  function parseTyped(text) {
     if (text === null || text === undefined) return null;
-    var trimmed = String(text).trim();
+    var trimmed = strip(String(text).split("\u2212").join("-"));
     if (trimmed === "") return null;
-    var p = {s: trimmed, i: 0};
+    var p = {s: trimmed, i: 0, percents: []};
     try {
       var top = sequence(p, null);
-      return top.items.length === 1 && !top.comma ? top.items[0] : top.items;
+      return {value: top.items.length === 1 && !top.comma ? top.items[0] : top.items, percents: p.percents};
     } catch (error) {
-      return trimmed;
+      return {value: trimmed, percents: []};
     }
+  }
+
+  /* The value alone (null for a blank). */
+  function parseAnswer(text) {
+    var typed = parseTyped(text);
+    return typed === null ? null : typed.value;
   }
 
   // --- Words, as in nblib/exercises/_messages.py --------------------------
@@ -119,6 +190,7 @@
     if (Array.isArray(value)) {
       return value.map(function (x, k) { return walk(x, path + "[" + k + "]", m); });
     }
+    if (value !== null && typeof value === "object" && value.huge !== undefined) throw {huge: value.huge};
     var got = value === null ? m.got_none : fill(m.got_text, {text: shorten(String(value), m)});
     throw {path: path, got: got};
   }
@@ -138,13 +210,15 @@
     return Array.isArray(value) ? [].concat.apply([], value.map(flatten)) : [value];
   }
 
-  // {values} (a flat array) or {problem} (a message), as read_numbers in Python.
-  function readNumbers(value, shape, m) {
+  // {values} (a flat array) or {problem} (a message), as read_numbers in Python;
+  // typed: the value was typed (NaN and infinity are then named as typed).
+  function readNumbers(value, shape, m, typed) {
     var want = shapeWords(shape, m);
     var numbers;
     try {
       numbers = walk(value, "", m);
     } catch (error) {
+      if (error && error.huge !== undefined) return {problem: fill(m.typed_huge, {text: error.huge})};
       if (!error || error.got === undefined) throw error;
       var key = error.path ? m.entry : m.kind;
       return {problem: fill(key, {want: want, got: error.got, path: error.path})};
@@ -153,8 +227,8 @@
     if (got === null) return {problem: fill(m.ragged, {want: want})};
     if (got.join(",") !== shape.join(",")) return {problem: fill(m.shape, {want: want, got: shapeWords(got, m)})};
     var values = flatten(numbers);
-    if (values.some(function (x) { return isNaN(x); })) return {problem: m.nan};
-    if (values.some(function (x) { return !isFinite(x); })) return {problem: m.inf};
+    if (values.some(function (x) { return isNaN(x); })) return {problem: typed ? m.typed_nan : m.nan};
+    if (values.some(function (x) { return !isFinite(x); })) return {problem: typed ? m.typed_inf : m.inf};
     return {values: values};
   }
 
@@ -179,30 +253,61 @@
     return power >= 0 ? Math.pow(10, power) : 1 / Math.pow(10, -power);
   }
 
-  function agreesToDigitsGiven(a, e, needed, slack) {
+  // a is v rounded to the digits a gives (as agrees() in _digits.py).
+  function agrees(a, v, slack) {
     var s = significant(a);
-    if (s[0] === 0 || s[0] >= needed) return false;
-    return Math.abs(a - e) <= 0.5 * unit(s[1] - s[0] + 1) * slack;
+    if (s[0] === 0) return false;
+    return Math.abs(a - v) <= 0.5 * unit(s[1] - s[0] + 1) * slack;
   }
 
-  function decideNumber(spec, value) {
+  function agreesToDigitsGiven(a, e, needed, slack) {
+    return significant(a)[0] < needed && agrees(a, e, slack);
+  }
+
+  // Each entry of a is close to, or agrees with, the entry of target (null: any
+  // value); agreeing counts for an entry of min(2, needed) digits or more.
+  function matches(a, target, rtol, atol, slack, needed) {
+    var fewest = Math.min(2, needed);
+    return target.every(function (v, k) {
+      return v === null || close(a[k], v, rtol, atol) || (significant(a[k])[0] >= fewest && agrees(a[k], v, slack));
+    });
+  }
+
+  // The message of the first data hint a matches, or null.
+  function hintFor(spec, a) {
+    for (var h = 0; h < spec.hints.length; h += 1) {
+      if (matches(a, flatten(spec.hints[h][0]), spec.rtol, spec.atol, spec.slack, spec.digits)) return spec.hints[h][1];
+    }
+    return null;
+  }
+
+  // a is 100 times an expected fraction (each entry in [-1, 1], not all 0).
+  function percentage(spec, a, e) {
+    if (!e.every(function (x) { return Math.abs(x) <= 1; }) || e.every(function (x) { return x === 0; })) return false;
+    return matches(a, e.map(function (x) { return 100 * x; }), spec.rtol, 100 * spec.atol, spec.slack, spec.digits);
+  }
+
+  function decideNumber(spec, value, typed) {
     var m = spec.messages;
-    var read = readNumbers(value, spec.shape, m);
+    var read = readNumbers(value, spec.shape, m, typed);
     if (read.problem !== undefined) return {correct: false, message: read.problem};
     var a = read.values, e = flatten(spec.expected);
+    if (spec.integer && !a.every(function (x) { return Number.isInteger(x); })) {
+      return {correct: false, message: hintFor(spec, a) || m.whole};
+    }
     var ok = a.map(function (x, k) { return close(x, e[k], spec.rtol, spec.atol); });
     if (ok.every(Boolean)) return {correct: true, message: spec.praise};
+    var hint = hintFor(spec, a);
     var near = a.map(function (x, k) { return ok[k] || agreesToDigitsGiven(x, e[k], spec.digits, spec.slack); });
-    if (near.every(Boolean)) return {correct: false, message: fill(m.rounded, {digits: spec.digits})};
+    if (near.every(Boolean)) {
+      return {correct: false, message: fill(hint !== null ? m.rounded_both : m.rounded, {digits: spec.digits})};
+    }
     if (spec.shape.length === 1 && spec.shape[0] === 2 && close(a[1], e[0], spec.rtol, spec.atol) &&
         close(a[0], e[1], spec.rtol, spec.atol) && !close(e[0], e[1], spec.rtol, spec.atol)) {
       return {correct: false, message: m.swapped};
     }
-    for (var h = 0; h < spec.hints.length; h += 1) {
-      var target = flatten(spec.hints[h][0]);
-      var matches = target.every(function (v, k) { return v === null || close(a[k], v, spec.rtol, spec.atol); });
-      if (matches) return {correct: false, message: spec.hints[h][1]};
-    }
+    if (hint !== null) return {correct: false, message: hint};
+    if (percentage(spec, a, e)) return {correct: false, message: m.percent};
     return {correct: false, message: spec.hint || spec.wrong};
   }
 
@@ -229,17 +334,26 @@
     return {correct: false, message: fill(m.not_a_choice, {text: shorten(value, m), choices: choicesWords(spec.choices)})};
   }
 
-  /* The verdict on an answer already read (parseAnswer's result for a number,
-   * the chosen string for a choice; null when there is none):
-   * {correct: true | false | null, message}. */
+  /* The verdict on a value (a number, a list, text, null: what Python code
+   * would give the check; the chosen string for a choice; null when there is
+   * none): {correct: true | false | null, message}. */
   function decide(spec, value) {
     if (value === null || value === undefined) return {correct: null, message: spec.messages.unanswered};
-    return spec.kind === "choice" ? decideChoice(spec, value) : decideNumber(spec, value);
+    return spec.kind === "choice" ? decideChoice(spec, value) : decideNumber(spec, value, false);
   }
 
-  /* The verdict on what the reader typed or picked. */
+  /* The verdict on what the reader typed or picked, as the Python check's on the same text. */
   function check(spec, answer) {
-    return decide(spec, spec.kind === "choice" ? answer : parseAnswer(answer));
+    if (spec.kind === "choice") return decide(spec, answer);
+    var typed = parseTyped(answer);
+    if (typed === null) return {correct: null, message: spec.messages.unanswered};
+    var verdict = decideNumber(spec, typed.value, true);
+    if (typed.percents.length) {
+      var text = typed.percents[0];
+      var note = fill(spec.messages.percent_note, {text: text, number: strip(text.slice(0, -1))});
+      verdict.message = strip(note + " " + verdict.message);
+    }
+    return verdict;
   }
 
   // --- The page -------------------------------------------------------------
@@ -283,7 +397,7 @@
     document.querySelectorAll("form.nblib-selfcheck").forEach(attach);
   }
 
-  var api = {parseAnswer: parseAnswer, decide: decide, check: check};
+  var api = {parseAnswer: parseAnswer, parseTyped: parseTyped, decide: decide, check: check};
   if (typeof module !== "undefined" && module.exports) {
     module.exports = api;
   } else {

@@ -20,6 +20,18 @@ Hints are data (a value and a message), so the web book can check answers
 without a kernel: in the book build (``NBLIB_SCRUBBER=1``) the feedback on an
 unanswered numeric or choice exercise carries a form that
 ``book/assets/selfcheck.js`` drives with the same data and the same messages.
+A hint matches an answer by the rule that makes it right or rounded: within
+the tolerances, or equal to the digits the answer gives (0.214 for 0.2135); an
+answer that agrees so with both the right value and a mistake is asked for more
+digits. Text is read as people write numbers (``"2,410"``, ``"27/269"``,
+``"1.5 × 10^5"``, ``"10%"``; see ``_typed.py``), in Python as in the web book.
+
+A count says so (``NumberCheck(56, integer=True)``: whole answers only, exact by
+default). A function exercise may carry a question the web book can check
+without a kernel, ``FunctionCheck(..., proxy=("What does your `f(2, 3)`
+return?", (2, 3), [(value, message), ...]))``. ``check.misjudged()`` lists the
+listed mistakes a check would judge right or give another hint; the tests
+assert it is empty for every exercise of the book.
 """
 
 from nblib.exercises._choice import ChoiceCheck

@@ -53,6 +53,30 @@ class Check:
                         messages=dict(MESSAGES, text_shown=TEXT_SHOWN))
         return spec
 
+    def mistakes(self):
+        """The listed mistakes as a learner may give them: ``[(answer, message), ...]``."""
+        return []
+
+    def misjudged(self):
+        """The listed mistakes the check gets wrong, in words; [] when each gets its own message.
+
+        A mistake is misjudged when an answer :meth:`mistakes` gives for it is
+        judged right, or gets a message other than its own (for a number, "your
+        answer agrees with both the right answer and a mistake: give more digits"
+        is allowed too). Tests assert ``check.misjudged() == []`` for every exercise.
+        """
+        problems = []
+        for answer, message in self.mistakes():
+            feedback = self(answer)
+            if feedback.correct is not False:
+                problems.append(f"{answer!r} (the mistake \"{message[:60]}\") is judged right")
+            elif feedback.message not in (message, *self._ambiguous()):
+                problems.append(f"{answer!r} (the mistake \"{message[:60]}\") gets \"{feedback.message[:60]}\"")
+        return problems
+
+    def _ambiguous(self):
+        return ()
+
     def _spec(self):
         return None
 

@@ -31,6 +31,10 @@ class ChoiceCheck(Check):
         """The right choice and why (the praise), for a learner who asks for it."""
         return Reveal(f'"{self.correct}"', self.praise)
 
+    def mistakes(self):
+        """Each explained wrong choice and its explanation: ``[(choice, explanation), ...]``."""
+        return list(self.explanations.items())
+
     def _decide(self, answer):
         if not isinstance(answer, str):
             return Feedback(False, say("not_text", choices=choices_words(self.choices), got=describe(answer)))

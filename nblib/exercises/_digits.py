@@ -55,13 +55,40 @@ def digits_needed(expected, rtol, atol):
 SLACK = 1 + 1e-9
 
 
+def agrees(answer, value):
+    """True if ``answer`` is ``value`` rounded to the digits ``answer`` gives.
+
+    That is, ``answer`` lies within half a unit of its last significant digit of
+    ``value``: 1.57 for 1.5708, 2400 for 2410, 0.214 for 0.2135 (0 agrees with nothing).
+    This is how a learner's short answer matches the right value and each listed mistake alike.
+    """
+    n_digits, lead = significant(answer)
+    if n_digits == 0:
+        return False
+    return bool(close(answer, value, 0.0, 0.5 * unit(lead - n_digits + 1) * SLACK))
+
+
 def agrees_to_digits_given(answer, expected, needed):
     """True if ``answer`` is ``expected`` rounded to fewer than ``needed`` significant digits.
 
-    That is, ``answer`` has fewer digits than needed and lies within half a unit
-    of its last digit of ``expected``: 1.57 for 1.5708, 2400 for 2410.
+    That is, ``answer`` has fewer digits than needed and :func:`agrees` with ``expected``.
     """
-    n_digits, lead = significant(answer)
-    if n_digits == 0 or n_digits >= needed:
-        return False
-    return bool(close(answer, expected, 0.0, 0.5 * unit(lead - n_digits + 1) * SLACK))
+    return significant(answer)[0] < needed and agrees(answer, expected)
+
+
+def matches(answer, target, rtol, atol, needed):
+    """True if each entry of ``answer`` is close to, or :func:`agrees` with, the entry of ``target``.
+
+    answer: a flat sequence of floats; target: a flat sequence of floats and Nones (None: any value).
+    needed: the significant digits the check needs. Agreeing to the digits given
+    names a mistake only for an entry of at least ``min(2, needed)`` digits: one
+    digit (1.0, 0.03) says too little, unless one digit is all the check asks for.
+    """
+    fewest = min(2, needed)
+    return all(bool(close(a, v, rtol, atol)) or (significant(a)[0] >= fewest and agrees(a, v))
+               for a, v in zip(answer, target) if v is not None)
+
+
+def round_to(value, digits):
+    """``value`` rounded to ``digits`` significant digits, as a float (what a printout shows)."""
+    return float(f"{float(value):.{digits - 1}e}")

@@ -18,8 +18,9 @@ class Feedback:
 
     correct: True (right), False (not yet) or None (no answer yet).
     message: the hint, praise or reminder, as plain text.
-    selfcheck: for an unanswered numeric or choice exercise in the web book build,
-        the check's data (a dict); the HTML then carries a kernel-free form.
+    selfcheck: for an unanswered numeric or choice exercise (or a function exercise
+        with a proxy question) in the web book build, the check's data (a dict); the
+        HTML then carries a kernel-free form.
     web_form: True when the web book checks this exercise without a kernel; the PDF
         (``NBLIB_PRINT=1``) then says so in words, where the web book has its form.
     """
@@ -97,21 +98,43 @@ def _form(spec):
     """
     data = json.dumps(spec, ensure_ascii=False).replace("</", "<\\/")
     uid = f"selfcheck-{hashlib.sha1(data.encode()).hexdigest()[:8]}-{next(_serial)}"
+    question = spec.get("question")
+    intro = ("Check your answer here, without running any code:" if question is None
+             else f"Without running any code: {_inline_code(question)}")
     return (
         f'<form class="nblib-selfcheck" id="{uid}" autocomplete="off">'
         f'<script type="application/json" class="nblib-selfcheck-spec">{data}</script>'
-        f'<p class="nblib-selfcheck-intro">Check your answer here, without running any code:</p>'
-        f"{_choice_inputs(uid, spec['choices']) if spec['kind'] == 'choice' else _text_input(uid)}"
+        f'<p class="nblib-selfcheck-intro">{intro}</p>'
+        f"{_choice_inputs(uid, spec['choices']) if spec['kind'] == 'choice' else _text_input(uid, spec)}"
         f'<button type="submit" class="nblib-selfcheck-button">Check</button>'
         f'<div class="nblib-selfcheck-verdict" aria-live="polite"></div>'
+        f"{RUN_TO_CHECK if question is not None else ''}"
         "</form>"
     )
 
 
-def _text_input(uid):
+#: Where the book says how to run a chapter, relative to a chapter's page.
+RUN_PAGE = "../book/how-to-use.html#run-the-notebooks"
+#: Under a function exercise's web form: the function itself is checked by running the page.
+RUN_TO_CHECK = (
+    '<p class="nblib-selfcheck-run">To check the function itself, run this page: open it on Binder or '
+    "Colab with the rocket button at the top of the page, or run <code>make lab</code> in a clone of the "
+    f'book\'s repository (see <a href="{RUN_PAGE}">Run the notebooks</a>).</p>')
+
+
+def _inline_code(text):
+    """``text`` escaped for HTML, with `backquoted` parts as code."""
+    parts = html.escape(text).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backquote: show the text as it is
+        return html.escape(text)
+    return "".join(f"<code>{part}</code>" if k % 2 else part for k, part in enumerate(parts))
+
+
+def _text_input(uid, spec):
+    example = "e.g. 56 or 2,410" if spec.get("integer") else "e.g. 0.25, 3/4, 1.5e-3 or [1.2, 3.4]"
     return (f'<label for="{uid}-answer">Your answer</label> '
             f'<input type="text" id="{uid}-answer" class="nblib-selfcheck-answer" spellcheck="false" '
-            f'placeholder="e.g. 0.25, 1.5e-3 or [1.2, 3.4]"> ')
+            f'placeholder="{example}"> ')
 
 
 def _choice_inputs(uid, choices):

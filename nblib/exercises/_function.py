@@ -9,11 +9,12 @@ import threading
 
 import numpy as np
 
-from nblib.checks import as_callable
+from nblib.checks import as_callable, as_text
 from nblib.exercises._base import Check, pairs, tolerance
 from nblib.exercises._digits import close
 from nblib.exercises._feedback import Feedback, Reveal
 from nblib.exercises._messages import say, shape_words
+from nblib.exercises._number import NumberCheck
 from nblib.exercises._reading import as_finite_array, describe, read_numbers
 
 #: Seconds a learner's function may run on one input before the check gives up on it.
@@ -31,12 +32,22 @@ class FunctionCheck(Check):
     hint: the general hint when no condition holds.
     praise: said when the function is right.
     rtol, atol: outputs are right where ``|got - want| <= atol + rtol * |want|``.
+    proxy: for the web book, which has no kernel to run the learner's function: a
+        question about one output, ``(question, args)`` or ``(question, args, hints)``.
+        ``question`` asks what the learner's function returns for ``args`` (a tuple
+        of arguments), e.g. ``("What does your `grid_guesses(5, 10)` return?", (5, 10))``;
+        the answer is the reference's output there. ``hints`` are ``(value, message)``
+        pairs for the outputs of recognisable mistakes, as in :class:`NumberCheck`.
+        The web book shows the question as a typed self-check (the same form and
+        rules as a NumberCheck; a count when the reference returns integers) with a
+        sentence on how to run the page to check the function itself. The proxy is
+        ``check.proxy``, a NumberCheck; ``check.proxy.misjudged()`` audits its hints.
 
     A function that raises, returns None (no ``return``), returns text or runs
     longer than ``TIME_LIMIT`` seconds gets feedback saying so, never a traceback.
     """
 
-    def __init__(self, reference, cases, hints=(), hint="", praise="", rtol=1e-6, atol=1e-9):
+    def __init__(self, reference, cases, hints=(), hint="", praise="", rtol=1e-6, atol=1e-9, proxy=None):
         super().__init__(hint, praise)
         self.reference = as_callable(reference, "reference")
         self.cases = _cases(cases)
@@ -45,6 +56,7 @@ class FunctionCheck(Check):
         self.hints = [(as_callable(condition, f"hints[{k}]'s condition"), message)
                       for k, (condition, message) in enumerate(pairs(hints, "hints"))]
         self.expected = [self._reference_output(k) for k in range(len(self.cases))]
+        self.question, self.proxy = self._proxy(proxy)
 
     def reveal(self):
         """The reference function's source (or its outputs), for a learner who asks for it."""
@@ -62,7 +74,8 @@ class FunctionCheck(Check):
             outcome, value = _run(answer, args)
             if outcome == "value" and value is Ellipsis and args is self.cases[0]:
                 return Feedback(None, "Your function still returns the placeholder ...: write its body, "
-                                      "then run the cell again.")
+                                      "then run the cell again.", selfcheck=self._selfcheck(),
+                                web_form=self.proxy is not None)
             problem = self._problem(answer, outcome, value, want)
             if problem is not None:
                 return Feedback(False, f"On input {_describe_args(args)} {problem}")
@@ -93,6 +106,37 @@ class FunctionCheck(Check):
                 return message
         return self.hint or "Compare it with the text above and try again."
 
+    def mistakes(self):
+        """The proxy's listed mistakes (a function's own hints are conditions, not values)."""
+        return [] if self.proxy is None else self.proxy.mistakes()
+
+    def misjudged(self):
+        return [] if self.proxy is None else self.proxy.misjudged()
+
+    def _spec(self):
+        if self.proxy is None:
+            return None
+        return dict(self.proxy._spec(), question=self.question)
+
+    def _proxy(self, proxy):
+        """``(question, NumberCheck)`` for the web book's question, or ``(None, None)``."""
+        if proxy is None:
+            return None, None
+        if isinstance(proxy, (str, bytes)) or not isinstance(proxy, (tuple, list)) or len(proxy) not in (2, 3):
+            raise TypeError(f"proxy must be (question, args) or (question, args, hints), got {describe(proxy)}")
+        question = as_text(proxy[0], "proxy's question")
+        if not question.strip():
+            raise ValueError("proxy's question must say what to compute, got empty text")
+        (args,) = _cases([proxy[1]], "proxy's args")
+        outcome, value = _run(self.reference, args, limit=None)
+        if outcome == "raised":
+            raise ValueError(f"reference raised {type(value).__name__}: {value} on proxy's args") from value
+        output = as_finite_array(value, "the reference's output on proxy's args")
+        integer = np.asarray(value).dtype.kind in "iu" and not isinstance(value, (bool, np.bool_))
+        hints = pairs(proxy[2], "proxy's hints") if len(proxy) == 3 else ()
+        return question, NumberCheck(output if output.ndim else float(output), hints=hints, hint=self.hint,
+                                     praise=self.praise, integer=bool(integer))
+
     def _reference_output(self, k):
         outcome, value = _run(self.reference, self.cases[k], limit=None)
         if outcome == "raised":
@@ -103,16 +147,17 @@ class FunctionCheck(Check):
         return "a function"
 
 
-def _cases(cases):
+def _cases(cases, name="cases"):
     """``cases`` as a list of argument tuples, refusing an empty list."""
     if isinstance(cases, (str, bytes)) or not hasattr(cases, "__iter__"):
-        raise TypeError(f"cases must be a list of argument tuples, got {describe(cases)}")
+        raise TypeError(f"{name} must be a list of argument tuples, got {describe(cases)}")
     cases = list(cases)
     if not cases:
-        raise ValueError("cases must hold at least one tuple of arguments, got an empty list")
+        raise ValueError(f"{name} must hold at least one tuple of arguments, got an empty list")
     for k, case in enumerate(cases):
         if not isinstance(case, (tuple, list)):
-            raise TypeError(f"cases[{k}] must be a tuple of arguments, got {describe(case)}")
+            where = name if name != "cases" else f"cases[{k}]"
+            raise TypeError(f"{where} must be a tuple of arguments, got {describe(case)}")
     return [tuple(case) for case in cases]
 
 

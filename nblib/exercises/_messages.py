@@ -17,7 +17,16 @@ MESSAGES = {
            "a step overflowed or divided by zero.",
     "rounded": "Your answer agrees with the right one to the digits you gave, but the check needs more: "
                "give at least {digits} significant digits.",
+    "rounded_both": "Your answer agrees, to the digits you gave, both with the right answer and with a common "
+                    "mistake: give at least {digits} significant digits to tell them apart.",
     "swapped": "You have the two numbers the wrong way round: swap them.",
+    "whole": "A count is a whole number: give an integer, without a fractional part.",
+    "percent": "That is 100 times the answer: did you give a percentage? Give it as a fraction (10% is 0.1).",
+    # What a reader typed (in the web book, or as text in Python), rather than what code computed.
+    "typed_nan": "nan is not a number: give your answer in digits, such as 0.25.",
+    "typed_inf": "Infinity is not an answer here: give a finite number, such as 0.25.",
+    "typed_huge": "{text} is beyond any float (the largest is about 1.8e308): check its exponent.",
+    "percent_note": "(You gave a percentage: {text} is read as {number}/100.)",
     "wrong": "That is not the expected value. Compare your reasoning with the text above and try again.",
     "not_text": "Expected one of the choices {choices} as text, got {got}.",
     "not_a_choice": "\"{text}\" is not one of the choices: answer with {choices}.",

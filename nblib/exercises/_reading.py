@@ -3,16 +3,21 @@
 ``read_numbers(answer, shape)`` returns ``(values, None)`` with ``values`` a float
 array of the expected shape, or ``(None, message)`` saying what was expected and
 what came: text, bytes, a complex number, ``None`` inside a list, a function, a
-wrong shape, NaN or infinity. It never raises. ``selfcheck.js`` applies the same
-rules to what a reader types in the web book.
+wrong shape, NaN or infinity. It never raises. A Decimal or a Fraction is a
+number like any other. ``selfcheck.js`` applies the same rules to what a reader
+types in the web book; text typed as an answer is first read by
+``nblib.exercises._typed`` (``typed=True`` then words NaN and infinity for a
+typed answer rather than for code).
 """
 
+import decimal
 import math
 import numbers
 
 import numpy as np
 
 from nblib.exercises._messages import say, shape_words, text_words
+from nblib.exercises._typed import Huge
 
 #: Lists nested deeper than this are refused (a list that contains itself never ends).
 MAX_DEPTH = 32
@@ -27,15 +32,26 @@ class _Unreadable(Exception):
         self.got = got
 
 
-def read_numbers(answer, shape):
+class _TooBig(Exception):
+    """A typed number beyond any float (a :class:`Huge`), named as typed."""
+
+    def __init__(self, text):
+        super().__init__(text)
+        self.text = text
+
+
+def read_numbers(answer, shape, typed=False):
     """Return ``(values, None)`` or ``(None, message)``; see the module docstring.
 
-    answer: anything a learner may pass.
+    answer: anything a learner may pass (for a typed answer, what ``read_typed`` made of it).
     shape: the expected shape, a tuple (``()`` for a single number).
+    typed: True if ``answer`` was typed as text: NaN and infinity are then named as typed.
     """
     want = shape_words(shape)
     try:
         values = _as_floats(answer)
+    except _TooBig as error:
+        return None, say("typed_huge", text=error.text)
     except _Unreadable as error:
         key = "entry" if error.path else "kind"
         return None, say(key, want=want, got=error.got, path=error.path)
@@ -44,9 +60,9 @@ def read_numbers(answer, shape):
     if values.shape != tuple(shape):
         return None, say("shape", want=want, got=shape_words(values.shape))
     if np.isnan(values).any():
-        return None, say("nan")
+        return None, say("typed_nan" if typed else "nan")
     if np.isinf(values).any():
-        return None, say("inf")
+        return None, say("typed_inf" if typed else "inf")
     return values, None
 
 
@@ -118,8 +134,10 @@ def _walk(value, path, depth):
     """A float, a float array or a nested list of them; raises _Unreadable at the first stranger."""
     if isinstance(value, (bool, np.bool_)):
         raise _Unreadable(path, describe(value))
-    if isinstance(value, numbers.Real):
+    if isinstance(value, (numbers.Real, decimal.Decimal)):
         return _to_float(value)
+    if isinstance(value, Huge):
+        raise _TooBig(value.text)
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "iuf":
             return value.astype(float)
@@ -134,8 +152,10 @@ def _walk(value, path, depth):
 
 
 def _to_float(value):
-    """A real number as a float; an integer too large for a float becomes +-inf."""
+    """A real number as a float; an integer too large for a float becomes +-inf, a signalling NaN NaN."""
     try:
         return float(value)
     except OverflowError:
         return math.inf if value > 0 else -math.inf
+    except ValueError:  # Decimal("sNaN") refuses to become a float
+        return math.nan

@@ -115,9 +115,21 @@ class Slider:
             return value
         try:
             return self.fmt.format(value)
+        except OverflowError:  # an int beyond any float, such as 10**400, in a float format
+            raise ValueError(f"value {_short_repr(value)} is too large for a float, so fmt {self.fmt!r} "
+                             f"of slider {self.name!r} cannot format it") from None
         except (ValueError, TypeError, IndexError, KeyError) as error:
-            raise ValueError(f"value {value!r} cannot be formatted with fmt {self.fmt!r} of slider "
+            raise ValueError(f"value {_short_repr(value)} cannot be formatted with fmt {self.fmt!r} of slider "
                              f"{self.name!r}: {error}") from None
+
+
+def _short_repr(value):
+    """``repr(value)`` for an error message, at most 40 characters (an int of 5000 digits has no repr)."""
+    try:
+        text = repr(value)
+    except ValueError:  # Python refuses to print ints of more than 4300 digits
+        return "an int of more than 4300 digits"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _check_slider_fields(slider):
