@@ -3,17 +3,25 @@
 Each factory checks its arguments and returns a callable ``schedule(epoch) -> lr``
 for epochs from 0 to ``MAX_EPOCH``;
 ``fit`` sets ``optimizer.lr = schedule(epoch)`` at the start of every epoch.
+The counter may as well count steps (a loop that sets the rate before every
+step): a schedule only maps a count to a rate.
 
 >>> schedule = step_decay(0.1, drop=0.5, every=10)
 >>> [schedule(epoch) for epoch in (0, 9, 10, 25)]
 [0.1, 0.1, 0.05, 0.025]
+
+``warmup`` puts a linear ramp in front of any schedule:
+
+>>> ramped = warmup(constant(0.1), steps=4)
+>>> [round(ramped(step), 3) for step in range(6)]
+[0.02, 0.04, 0.06, 0.08, 0.1, 0.1]
 """
 
 import math
 
-from nblib.checks import as_count, as_number
+from nblib.checks import as_callable, as_count, as_number
 
-__all__ = ["constant", "step_decay", "exponential_decay", "cosine", "cosine_with_restarts"]
+__all__ = ["constant", "step_decay", "exponential_decay", "cosine", "cosine_with_restarts", "warmup"]
 
 
 #: The largest epoch a schedule answers for.
@@ -104,3 +112,31 @@ def cosine_with_restarts(lr, period, mult=1, lr_min=0.0):
         return _half_cosine(lr, lr_min, t_cur / t_i)
 
     return schedule
+
+
+def warmup(schedule, steps, start_factor=None):
+    """A linear warm-up of ``steps`` counts, then ``schedule`` from its own count 0.
+
+    With ``lr0 = schedule(0)``, the rate at count ``t < steps`` is
+    ``lr0 * (start_factor + (1 - start_factor) * t / steps)``, rising in a
+    straight line from ``start_factor * lr0`` towards ``lr0``; from ``t = steps`` on
+    it is ``schedule(t - steps)``, so the wrapped schedule runs whole after the
+    ramp (as PyTorch's ``SequentialLR`` chains ``LinearLR`` and the next scheduler).
+    ``start_factor`` is in (0, 1]; by default ``1 / (steps + 1)``, which makes the
+    ramp ``lr0 * (t + 1) / (steps + 1)``: no step at a rate of zero.
+
+    schedule: any callable ``count -> learning rate`` (this module's or your own).
+    """
+    schedule = as_callable(schedule, "schedule", "a function count -> learning rate")
+    steps = as_count(steps, "steps", maximum=MAX_EPOCH)
+    if start_factor is None:
+        start_factor = 1.0 / (steps + 1)
+    start_factor = as_number(start_factor, "start_factor", low=0.0, high=1.0, low_inclusive=False)
+
+    def ramped(epoch):
+        epoch = _epoch(epoch)
+        if epoch >= steps:
+            return schedule(epoch - steps)
+        return schedule(0) * (start_factor + (1.0 - start_factor) * epoch / steps)
+
+    return ramped

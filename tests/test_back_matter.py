@@ -384,6 +384,8 @@ QUOTED = [
     ("Whole trajectories", "tests/test_optim.py", "test_trajectory_matches_torch_optim",
      "rtol=1e-10, atol=1e-12", None),
     ("Learning-rate schedules", "tests/test_schedules.py", "test_matches_torch_lr_schedulers", "rel=1e-12", None),
+    ("Warm-up (`schedules.warmup`) in front of", "tests/test_schedules.py",
+     "test_warmup_then_cosine_matches_torch_sequential_lr", "rel=1e-12", None),
     ("Least squares on random points", "tests/test_linear.py", "test_ols_gradient_vanishes_and_no_line_does_better",
      "max_examples=60", None),
     ("Least squares with random inputs", "tests/test_linear.py", "test_ols_weights_have_zero_gradient",

@@ -34,49 +34,161 @@ def test_adam_first_step_is_the_learning_rate_and_adagrad_rates_are_one_over_roo
     assert st.rate_flat_end.value < st.rate_flat_1.value
 
 
-def test_saddle_escapes():
+def test_saddle_escapes_and_its_lessons():
     sad = ch06.saddle_numbers()
     assert sad.adagrad.value is None and str(sad.adagrad) == "more than 200"
     assert sad.sgd.value > 150 and sad.adam.value < 60 and sad.rmsprop.value < 20
     # plain SGD by hand: w_2 grows by (1 + 2 lr) a step while small, from 0.001; it passes 1 near
     # log(1000) / log(1.04) = 176 steps, later once the w_2**3 term slows it
     assert 176 <= sad.sgd.value < 200
-
-
-def test_tuned_rates_are_the_grid_best():
-    surface = SURFACES["rosenbrock"]
-    best = ch06.tuned_rate("rosenbrock", "Adam")
-    losses = [run(optim.Adam(lr), surface, steps=ch06.RACE_STEPS).losses[-1]
-              for lr in (best / 1.2, best, best * 1.2)]
-    assert losses[1] <= min(losses[0], losses[2]) + 1e-12
-    assert ch06.tuned_rate("beale", "AdaDelta") == 1.0
-
-
-def test_things_to_try_in_the_race():
-    paths = ch06.race_paths()
-    k = {m: int(np.argmin(abs(ch06.MULTIPLIERS - m))) for m in (0.1, 1.0, 10.0)}
-
-    def final(surface, method, multiplier):
-        end = paths[surface, method][-1, k[multiplier]]
-        return np.nan if np.isnan(end[0]) else float(SURFACES[surface].f(end))
-
-    for surface in ("beale", "rosenbrock"):
-        for method in ("SGD", "momentum", "Nesterov"):
-            assert np.isnan(final(surface, method, 10.0))
-        for method in ch06.METHODS[3:]:
-            assert np.isfinite(final(surface, method, 10.0))
-    assert min(final("rosenbrock", m, 0.1) for m in ch06.METHODS) > 1
-    assert final("beale", "AdaDelta", 1.0) > 10
-    assert sum(final("beale", m, 1.0) < 0.01 for m in ch06.METHODS) == 6
+    # RMSprop's first step is 10 alpha in every coordinate (no bias correction, rho = 0.99);
+    # Adam's and AdaGrad's exactly alpha; SGD moves w_2 by alpha * 2 * 0.001
+    assert sad.first_rmsprop.value == pytest.approx(10.0, rel=1e-6)
+    assert sad.first_adam.value == pytest.approx(1.0, rel=1e-6) and sad.first_adagrad.value == pytest.approx(1.0)
+    assert sad.first_sgd.value == pytest.approx(ch06.LR_SADDLE * 2e-3, rel=1e-3)
+    table = ch06.escape_table()
+    lr = ch06.LR_SADDLE
+    # the adaptive methods do not care how close to the ridge they start; SGD and momentum do
+    for method in ("Adam", "RMSprop", "AdaGrad"):
+        steps = [table[method, lr, h] for h in ch06.HEIGHTS]
+        assert max(steps) - min(steps) <= 2, (method, steps)
     for method in ("SGD", "momentum"):
-        assert abs(final("saddle", method, 0.1)) < 0.05
-    for method in ("Nesterov", "Adam"):
-        assert final("saddle", method, 0.1) < -0.99
-    for method in ("AdaGrad", "RMSprop"):
-        assert final("elongated_bowl", method, 1.0) < 1e-50
-    race = ch06.race_numbers()
-    assert race.spread_sgd.value > 10 * race.spread_adam.value
-    assert race.rosen_sgd.value > race.rosen_momentum.value > max(race.rosen_adagrad.value, race.rosen_rmsprop.value)
+        steps = [table[method, lr, h] for h in ch06.HEIGHTS]
+        assert all(b > 1.3 * a for a, b in zip(steps, steps[1:])), (method, steps)
+    # which is fastest depends on the rate: SGD at 10x beats Adam; RMSprop at 1/10 is slower than SGD
+    assert table["SGD", 10 * lr, 1e-3] < table["Adam", lr, 1e-3]
+    assert table["RMSprop", lr / 10, 1e-3] > table["SGD", lr, 1e-3]
+    # AdaGrad's |w_2| grows like sqrt(t): about (1 / (2 alpha))**2 / 3 = 208 steps, more than 200
+    assert table["AdaGrad", lr, 1e-3] > ch06.SADDLE_STEPS
+    assert sad.adam_0p02_1em02.value == table["Adam", lr, 1e-2]
+    assert sad.sgd_0p2_1em03.value == table["SGD", 10 * lr, 1e-3]
+
+
+def test_rmsprop_is_adagrad_at_ten_times_the_rate_early_on():
+    ros = ch06.rosenbrock_numbers()
+    assert ros.lr_rmsprop.value == pytest.approx(ros.lr_adagrad.value / 10)
+    assert ros.first_adagrad.value == pytest.approx(ros.lr_adagrad.value)
+    assert ros.first_rmsprop.value == pytest.approx(10 * ros.lr_rmsprop.value)
+    assert ros.gap.value < 0.01                                 # the dashed curve hides the solid one
+
+
+def test_the_rosenbrock_winners_jump_freeze_and_land_by_luck():
+    ros = ch06.rosenbrock_numbers()
+    assert ros.jump.value > 1000 > 40 * ros.start_loss.value  # step 2 lands on the wall
+    assert ros.rate_2.value < ros.rate_1.value / 4              # the huge gradient enters G for good
+    assert ros.moved_late.value < 0.01                          # frozen over the last 50 steps
+    assert max(ros.rosen_adagrad.value, ros.rosen_rmsprop.value) < 0.001
+    assert min(ros.final_lower.value, ros.final_upper.value) > 50 * ros.rosen_adagrad.value
+    assert ros.median_adagrad.value > 20 * ros.rosen_adagrad.value and ros.worst_adagrad.value > 1
+    assert ros.rosen_sgd.value > ros.rosen_momentum.value > ros.rosen_nesterov.value
+
+
+def test_diagonal_preconditioning_removes_the_axis_aligned_condition_number():
+    pre = ch06.preconditioning_numbers()
+    assert pre.gap_adagrad.value < 1e-8 and pre.gap_rmsprop.value < 1e-5 and pre.gap_adam.value < 1e-6
+    assert pre.gap_sgd > 1                                     # SGD's two paths differ completely
+    H = np.array([ch06.TURNED_BOWL.grad(e) for e in np.eye(2)])  # the turned bowl: same curvatures
+    assert np.allclose(np.linalg.eigvalsh(H), [1.0, 25.0]) and abs(H[0, 1]) > 10
+
+
+def test_tuning_curves_claims():
+    tun = ch06.tuning_numbers()
+    # Beale: Adam easy to tune, not better at its best
+    assert tun.win_beale_adam.value >= 3 * max(tun.win_beale_sgd.value, tun.win_beale_momentum.value,
+                                               tun.win_beale_rmsprop.value)
+    assert tun.factor_beale_adam.value >= 8
+    assert 0.05 < tun.best_beale_adam.value / tun.best_beale_sgd.value < 1
+    # elongated bowl: the preconditioned methods far below, and the turn takes it away; SGD unchanged
+    for m in ("adagrad", "rmsprop"):
+        assert getattr(tun, f"best_elongated_bowl_{m}").value < 1e-50
+        assert getattr(tun, f"best_turned_bowl_{m}").value > 1e-6
+    assert tun.win_elongated_bowl_rmsprop.value > 5 * tun.win_elongated_bowl_sgd.value
+    assert 0.5 < tun.best_turned_bowl_sgd.value / tun.best_elongated_bowl_sgd.value < 2
+    # Rosenbrock: no median below the line; the order of the best medians as the prose lists them
+    assert all(getattr(tun, f"win_rosenbrock_{m.lower()}").value == 0 for m in ch06.METHODS)
+    order = [tun.best_rosenbrock_momentum, tun.best_rosenbrock_adagrad, tun.best_rosenbrock_rmsprop,
+             tun.best_rosenbrock_nesterov, tun.best_rosenbrock_adam, tun.best_rosenbrock_sgd]
+    assert [v.value for v in order] == sorted(v.value for v in order)
+    assert tun.spread_sgd.value > 4 * tun.spread_adam.value
+
+
+def test_tuned_rates_are_the_grid_best_of_the_median():
+    best = ch06.tuned_rate("rosenbrock", "Adam")
+    curve = ch06.tuning_curve("rosenbrock", "Adam")
+    k = list(ch06.TUNING_RATES).index(best)
+    assert curve[k] == curve.min()
+    engine = run(optim.Adam(best), SURFACES["rosenbrock"], steps=ch06.RACE_STEPS).losses[-1]
+    assert engine == pytest.approx(ch06.tuning_losses("rosenbrock", "Adam")[0, k], rel=1e-9)
+    assert ch06.tuned_rate("beale", "AdaDelta") == 1.0 and ch06.tuned_rate("saddle", "Adam") == ch06.LR_SADDLE
+
+
+def _picker():
+    return ch06.race_view(Figure(figsize=(8.6, 6.2)))
+
+
+def _losses(sentence):
+    """{method: loss} and the diverged methods, read from the picker's sentence."""
+    body = sentence.split(": ", 1)[1].rstrip(".")
+    body, _, gone = body.partition("; diverged: ")
+    losses = {w.rsplit(" ", 1)[0]: float(w.rsplit(" ", 1)[1]) for w in body.split(", ") if w}
+    return losses, [m for m in gone.split(", ") if m]
+
+
+def test_thing_to_try_1_rate_ten_times_too_large():
+    update = _picker()
+    for surface in ("Beale", "Rosenbrock"):
+        losses, gone = _losses(update(surface=surface, group="all seven", scale=10.0))
+        assert gone == ["SGD", "momentum", "Nesterov"]
+        assert set(losses) == set(ch06.METHODS[3:]) and all(np.isfinite(v) for v in losses.values())
+
+
+def test_thing_to_try_2_rosenbrock_at_a_tenth():
+    losses, gone = _losses(_picker()(surface="Rosenbrock", group="all seven", scale=0.1))
+    assert not gone and min(losses.values()) > 1
+
+
+def test_thing_to_try_3_the_saddle_at_the_common_rate():
+    losses, gone = _losses(_picker()(surface="saddle", group="all seven", scale=1.0))
+    assert not gone
+    for m in ("momentum", "Nesterov", "RMSprop"):
+        assert losses[m] < -0.99
+    assert abs(losses["SGD"]) < 0.05
+    assert losses["AdaGrad"] > 1 and losses["AdaDelta"] > 1
+
+
+def test_thing_to_try_4_the_bowl_and_the_adaptive_group():
+    losses, gone = _losses(_picker()(surface="elongated bowl", group="the four adaptive", scale=1.0))
+    assert not gone and set(losses) == set(ch06.METHODS[3:])
+    assert losses["AdaGrad"] < 1e-50 and losses["RMSprop"] < 1e-50
+    assert losses["Adam"] > 1e-4 and losses["AdaDelta"] > 1
+
+
+def test_the_beale_race_six_of_seven_below_a_hundredth():
+    k = int(np.argmin(abs(ch06.MULTIPLIERS - 1.0)))
+    final = {m: float(SURFACES["beale"].f(ch06.race_paths()["beale", m][-1, k])) for m in ch06.METHODS}
+    assert sum(v < 0.01 for v in final.values()) == 6 and final["AdaDelta"] > 10
+
+
+def test_warmup_claims():
+    wu = ch06.warmup_numbers()
+    assert wu.move_1.value == pytest.approx(1.0, abs=1e-3)  # eps = 1e-8 takes a little
+    assert wu.move_1.value > wu.move_10.value > wu.move_100.value
+    for lr in ("0p01", "0p03"):                           # little change at the small rates
+        assert abs(getattr(wu, f"acc_cold_{lr}").value - getattr(wu, f"acc_warm_{lr}").value) < 2
+    assert wu.low_warm_0p2.value > wu.high_cold_0p2.value + 10   # every warm seed above every cold one
+    assert wu.acc_warm_0p3.value > wu.acc_cold_0p3.value + 20
+    assert wu.peak_cold_0p2.value > 2 * wu.first_loss.value
+    assert wu.peak_warm_0p2.value < 1.2 * wu.first_loss.value
+    keys = ("0p01", "0p03", "0p1", "0p2", "0p3")
+    best_cold = max(getattr(wu, f"acc_cold_{k}").value for k in keys)
+    best_warm = max(getattr(wu, f"acc_warm_{k}").value for k in keys)
+    assert abs(best_cold - best_warm) < 1                # it does not raise the best accuracy
+
+
+def test_warmup_run_uses_the_warmup_schedule():
+    losses_cold, _, _ = ch06.adam_run(0.2, 0, 0, epochs=1)
+    losses_warm, _, _ = ch06.adam_run(0.2, ch06.WARMUP_STEPS, 0, epochs=1)
+    assert losses_cold[0] == losses_warm[0] and losses_cold[1] != losses_warm[1]
 
 
 def test_schedules_numbers_and_spikes():
@@ -101,19 +213,20 @@ def test_explorables_draw_every_frame_without_warnings():
         for step in range(ch06.RACE_STEPS + 1):
             assert update(step=step).startswith("Step")
         fig.canvas.draw()
-        fig = Figure(figsize=(10.0, 2.9))
+        fig = Figure(figsize=(8.6, 6.2))
         update = ch06.race_view(fig)
-        for surface in ch06.RACE_SURFACES:
+        for surface in ch06.PICKER_SURFACES:
             for group in ch06.GROUPS:
                 for scale in ch06.MULTIPLIERS:
                     assert update(surface=surface, group=group, scale=scale).startswith(surface)
         fig.canvas.draw()
-    assert "SGD diverged" in update(surface="beale", group="all", scale=10.0)
+    assert "diverged: SGD" in update(surface="Beale", group="all seven", scale=10.0)
     assert len(ch06.MULTIPLIERS) >= 21 and ch06.RACE_STEPS >= 100 and ch06.SADDLE_STEPS >= 100
 
 
 def test_figures_draw():
-    for name in ("state_figure", "schedules_figure", "schedule_run_figure", "race_figure"):
+    for name in ("state_figure", "schedules_figure", "schedule_run_figure", "race_figure", "tuning_figure",
+                 "warmup_figure"):
         assert isinstance(getattr(ch06, name)(), Figure)
 
 
@@ -136,7 +249,7 @@ def test_right_answers_pass_quietly(check, answer):
 
 @pytest.mark.parametrize("check, wrong, hint", [
     (ch06.check_6_1, 0.004, "square root"),
-    (ch06.check_6_1, 0.1 / 7, "9 + 16"),
+    (ch06.check_6_1, 0.1 / 7, "root is taken of the sum"),
     (ch06.check_6_1, 0.025, "every squared gradient"),
     (ch06.check_6_2, 3e-5, "plain SGD"),
     (ch06.check_6_2, 0.01 * 0.1 / np.sqrt(0.001), "bias correction"),
@@ -151,7 +264,50 @@ def test_recognisable_mistakes_get_their_hint(check, wrong, hint):
 
 
 @pytest.mark.parametrize("check", [ch06.check_6_1, ch06.check_6_2, ch06.check_6_3])
-@pytest.mark.parametrize("odd", [..., None, "0.02", 0.02j, [1, None], float("nan"), float("inf"), print])
+@pytest.mark.parametrize("odd", [..., None, "0.02x", 0.02j, [1, None], float("nan"), float("inf"), print])
 def test_odd_answers_get_feedback_never_a_traceback(check, odd):
     feedback = check(odd)
     assert feedback.correct is not True and feedback.message
+
+
+def test_typed_answers_are_read_as_numbers():
+    assert ch06.check_6_1("0.02").correct is True and ch06.check_6_1("1/50").correct is True
+
+
+@pytest.mark.parametrize("check, mistakes", [
+    (ch06.check_6_1, ch06.MISTAKES_6_1), (ch06.check_6_2, ch06.MISTAKES_6_2),
+    (ch06.check_6_4.proxy, ch06.MISTAKES_6_4),
+])
+def test_every_listed_mistake_gets_its_hint_at_three_digits_and_in_full(check, mistakes):
+    assert not check.misjudged()
+    for value, message in mistakes:
+        for answer in (value, float(f"{value:.3g}")):
+            feedback = check(answer)
+            assert feedback.correct is False and message in feedback.message, (answer, feedback.message)
+
+
+def test_no_listed_mistake_is_near_an_answer():
+    for check, mistakes in ((ch06.check_6_1, ch06.MISTAKES_6_1), (ch06.check_6_2, ch06.MISTAKES_6_2),
+                            (ch06.check_6_4.proxy, ch06.MISTAKES_6_4)):
+        for value, _ in mistakes:
+            assert abs(value - float(check.expected)) > 0.05 * abs(float(check.expected))
+
+
+def test_exercise_6_4_web_question_and_function_hints():
+    proxy = ch06.check_6_4.proxy
+    assert float(proxy.expected) == pytest.approx(ch06._cosine(10, 0.5, 40))
+    assert proxy(float(f"{ch06._cosine(10, 0.5, 40):.3g}")).correct is True
+    wrong = {  # the function mistakes behind the proxy's listed values, and their hint in Jupyter
+        "add 1": lambda e, lr, total: lr * np.cos(np.pi * e / total),
+        "pi * epoch / total": lambda e, lr, total: lr * (1 + np.cos(2 * np.pi * min(e, total) / total)) / 2,
+        "cap the epoch": lambda e, lr, total: lr * (1 + np.cos(np.pi * e / total)) / 2,
+    }
+    for hint, f in wrong.items():
+        feedback = ch06.check_6_4(f)
+        assert feedback.correct is False and hint in feedback.message, feedback.message
+
+
+@pytest.mark.parametrize("choice", ["RMSprop", "Adam", "AdaDelta"])
+def test_exercise_6_3_every_wrong_choice_is_explained(choice):
+    feedback = ch06.check_6_3(choice)
+    assert feedback.correct is False and "forget" in feedback.message or "average" in feedback.message

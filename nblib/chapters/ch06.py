@@ -12,13 +12,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nblib import optim, schedules, training
-from nblib.chapters.text import Shown, figure, numbers, shown
+from nblib.chapters.text import Shown, figure, numbers, scientific_text, shown
 from nblib.data import digits, train_val_test_split
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.nn import MLP
 from nblib.plots.regression import CONTOUR_GREYS, bowl_contour
-from nblib.surfaces import SURFACES, elongated_bowl
+from nblib.surfaces import SURFACES, Surface, elongated_bowl
 from nblib.theme import COLORS, CYCLE, set_axes
 
 #: The methods of the chapter, in the order of the text, with one colour each.
@@ -185,8 +185,39 @@ def saddle_numbers():
     steps = {m: escape_step(p) for m, p in saddle_paths().items()}
     text = {m: shown(s, "d") if s is not None else Shown(None, f"more than {SADDLE_STEPS}")
             for m, s in steps.items()}
-    return numbers(lr=shown(LR_SADDLE, "g"), steps=shown(SADDLE_STEPS, "d"),
+    saddle = SURFACES["saddle"]
+    first = {m: float(np.max(np.abs(p[1] - p[0]))) / LR_SADDLE for m, p in saddle_paths().items()}
+    table = escape_table()
+    return numbers(lr=shown(LR_SADDLE, "g"), steps=shown(SADDLE_STEPS, "d"), lr_tenth=shown(LR_SADDLE / 10, "g"),
+                   first_rmsprop=shown(first["RMSprop"], ".1f"), first_adam=shown(first["Adam"], ".1f"),
+                   first_adagrad=shown(first["AdaGrad"], ".1f"), first_sgd=scientific_text(abs(saddle_paths()["SGD"][1, 1] - saddle_paths()["SGD"][0, 1])),
+                   **{f"{m.lower()}_{lr:g}_{h:.0e}".replace(".", "p").replace("-", "m"): shown(v, "d")
+                      for (m, lr, h), v in table.items()},
                    **{m.lower(): value for m, value in text.items()})
+
+
+#: Starting heights w_2 on the ridge line w_1 = -2, and the settings of the escape table.
+HEIGHTS = (1e-2, 1e-3, 1e-6, 1e-9)
+ESCAPE_RUNS = (("SGD", LR_SADDLE), ("momentum", LR_SADDLE), ("Adam", LR_SADDLE), ("RMSprop", LR_SADDLE),
+               ("AdaGrad", LR_SADDLE), ("SGD", 10 * LR_SADDLE), ("RMSprop", LR_SADDLE / 10))
+#: The most steps counted in the escape table.
+ESCAPE_MAX = 1000
+
+
+@functools.lru_cache(maxsize=1)
+def escape_table():
+    """``{(method, lr, height): steps until |w_2| > 1}`` from ``(-2, height)`` (None: not within ESCAPE_MAX)."""
+    saddle = SURFACES["saddle"]
+    return {(m, lr, h): escape_step(batched_paths(saddle, m, [lr], ESCAPE_MAX, start=(-2.0, h))[:, 0])
+            for m, lr in ESCAPE_RUNS for h in HEIGHTS}
+
+
+def escape_text():
+    """The escape table as rows of text, one row per method and rate, one column per starting height."""
+    header = "method, rate        " + "".join(f"{f'w2 = {h:.0e}':>12}" for h in HEIGHTS)
+    rows = [f"{f'{m}, {lr:g}':<20}" + "".join(f"{escape_table()[m, lr, h]:>12}" for h in HEIGHTS)
+            for m, lr in ESCAPE_RUNS]
+    return "\n".join([header, *rows])
 
 
 def saddle_view(fig):
@@ -211,32 +242,97 @@ def saddle_view(fig):
     return update
 
 
-# --- The race on a surface of your choice ---------------------------------------------------------
+# --- Tuning curves -------------------------------------------------------------------------------
 
 #: The surfaces of the picker, the method groups and the learning-rate multipliers.
 RACE_SURFACES = ("beale", "rosenbrock", "elongated_bowl", "saddle")
-GROUPS = {"all": METHODS, "SGD and momentum": METHODS[:3], "adaptive": METHODS[3:]}
+#: The names the picker shows for them.
+SURFACE_NAMES = {"beale": "Beale", "rosenbrock": "Rosenbrock", "elongated_bowl": "elongated bowl",
+                 "saddle": "saddle"}
+GROUPS = {"all seven": METHODS, "SGD, momentum, Nesterov": METHODS[:3],
+          "the four adaptive": METHODS[3:]}
 MULTIPLIERS = np.round(np.geomspace(0.1, 10, 21), 4)
 RACE_STEPS = 100
-#: The learning rates tried when tuning each method on each surface.
+#: The learning rates of the tuning curves: 61 values, 12 a decade, from 1e-4 to 10.
 TUNING_RATES = np.geomspace(1e-4, 10.0, 61)
+#: How many starting points each tuning curve runs from (the surface's own start first).
+N_STARTS = 8
+#: The surfaces of the tuning-curve figure: three with a minimum, and the bowl turned by 45 degrees.
+CURVE_SURFACES = ("beale", "rosenbrock", "elongated_bowl", "turned_bowl")
 
 
-def _final_loss(surface, paths):
-    with np.errstate(invalid="ignore"):
-        finite = np.isfinite(paths[-1, :, 0])
-        return np.where(finite, surface.f(np.nan_to_num(paths[-1], nan=0.0)), np.inf)
+def _turned_bowl():
+    """The elongated bowl turned by 45 degrees: the same curvatures 1 and 25, along the diagonals."""
+    c = np.sqrt(0.5)
+    turn = np.array([[c, -c], [c, c]])
+    hessian = turn @ np.diag([1.0, 25.0]) @ turn.T
+
+    def f(w):
+        w = np.asarray(w, float)
+        return 0.5 * np.einsum("...i,ij,...j->...", w, hessian, w)
+
+    def grad(w):
+        return np.asarray(w, float) @ hessian
+
+    return Surface("turned_bowl", r"\tfrac12 w^\top H w", f, grad, xlim=(-10, 10), ylim=(-10, 10),
+                   minimum=np.zeros(2), start=turn @ np.array([-9.0, 2.5]))
+
+
+TURNED_BOWL = _turned_bowl()
+
+
+def surface(name):
+    """A surface of :mod:`nblib.surfaces` by name, or the chapter's turned bowl."""
+    return TURNED_BOWL if name == "turned_bowl" else SURFACES[name]
+
+
+def tuning_starts(name):
+    """The ``N_STARTS`` starting points ``(N_STARTS, 2)`` of a surface's tuning curves: its own start,
+    then points drawn around it (seed 0) within an eighth of the window's width."""
+    s = surface(name)
+    rng = np.random.default_rng(0)
+    width = (s.xlim[1] - s.xlim[0]) / 8
+    return np.vstack([s.start, s.start + rng.uniform(-0.5, 0.5, (N_STARTS - 1, 2)) * width])
+
+
+def _final_loss(s, points):
+    """The loss at ``points (..., 2)``; inf where a run diverged (NaN)."""
+    finite = np.isfinite(points[..., 0])
+    out = np.full(points.shape[:-1], np.inf)
+    out[finite] = s.f(points[finite])
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def tuning_losses(name, method, steps=RACE_STEPS):
+    """Final losses ``(N_STARTS, len(TUNING_RATES))`` after ``steps`` steps from each start, at every
+    rate of ``TUNING_RATES`` (inf: diverged)."""
+    s = surface(name)
+    return np.array([_final_loss(s, batched_paths(s, method, TUNING_RATES, steps, start=w)[-1])
+                     for w in tuning_starts(name)])
+
+
+def tuning_curve(name, method):
+    """The median over the starts of the final loss at each rate of ``TUNING_RATES``."""
+    return np.median(tuning_losses(name, method), axis=0)
 
 
 @functools.lru_cache(maxsize=None)
 def tuned_rate(surface_name, method):
-    """The learning rate of ``TUNING_RATES`` with the lowest loss after ``RACE_STEPS`` steps
-    (AdaDelta, designed to need none, keeps its usual 1.0)."""
+    """The rate of ``TUNING_RATES`` with the lowest median final loss over the starts after
+    ``RACE_STEPS`` steps. AdaDelta, designed to need no rate, keeps its usual 1.0. On the saddle,
+    where every run that escapes ties at the loss -1, the saddle race's common ``LR_SADDLE``."""
     if method == "AdaDelta":
         return 1.0
-    surface = SURFACES[surface_name]
-    paths = batched_paths(surface, method, TUNING_RATES, RACE_STEPS)
-    return float(TUNING_RATES[np.argmin(_final_loss(surface, paths))])
+    if surface_name == "saddle":
+        return LR_SADDLE
+    return float(TUNING_RATES[np.argmin(tuning_curve(surface_name, method))])
+
+
+def good_window(name, method, below):
+    """The rates whose median final loss is below ``below``: ``(low, high, count)``, or None."""
+    good = TUNING_RATES[tuning_curve(name, method) < below]
+    return (float(good.min()), float(good.max()), len(good)) if good.size else None
 
 
 @functools.lru_cache(maxsize=1)
@@ -248,21 +344,59 @@ def race_paths():
 
 def tuned_table():
     """The tuned rates as rows of text: one row per method, one column per surface."""
-    header = "method     " + "".join(f"{s:>16}" for s in RACE_SURFACES)
+    header = "method     " + "".join(f"{SURFACE_NAMES[s]:>16}" for s in RACE_SURFACES)
     rows = [f"{m:<11}" + "".join(f"{tuned_rate(s, m):16.4g}" for s in RACE_SURFACES) for m in METHODS]
     return "\n".join([header, *rows])
 
 
-def race_numbers():
-    """The race's length and how much the tuned rates of SGD and of Adam vary between surfaces."""
-    def spread(method):
-        rates = [tuned_rate(s, method) for s in RACE_SURFACES]
+#: The loss below which a rate counts as good in the tuning curves (median over the starts).
+GOOD_LOSS = 0.01
+
+
+def tuning_figure():
+    """The tuning curves: median final loss over the starts against the rate, one panel a surface."""
+    fig, axes = plt.subplots(2, 2, figsize=(8.6, 6.4), sharex=True, sharey=True)
+    floor, top = 1e-12, 1e4
+    titles = {"beale": "Beale", "rosenbrock": "Rosenbrock", "elongated_bowl": "elongated bowl",
+              "turned_bowl": "the same bowl turned 45°"}
+    for ax, name in zip(axes.ravel(), CURVE_SURFACES):
+        for m, color in METHOD_COLORS.items():
+            curve = np.clip(tuning_curve(name, m), floor, None)
+            curve = np.where(np.isfinite(curve) & (curve < top), curve, np.nan)
+            ax.loglog(TUNING_RATES, curve, color=color, label=m,
+                      linestyle="--" if m == "AdaGrad" else "-", linewidth=1.4)
+        ax.axhline(GOOD_LOSS, color=COLORS["ink"], linestyle=":", linewidth=0.8)
+        set_axes(ax, title=titles[name], xlim=(TUNING_RATES[0], TUNING_RATES[-1]), ylim=(floor / 3, top))
+    for ax in axes[1]:
+        ax.set_xlabel("learning rate α")
+    for ax in axes[:, 0]:
+        ax.set_ylabel(f"median loss after {RACE_STEPS} steps")
+    axes[0, 1].legend(loc="center left", bbox_to_anchor=(1.02, 0.0), fontsize=9)
+    return figure(fig)
+
+
+def _decades(window):
+    return 0.0 if window is None else float(np.log10(window[1] / window[0]))
+
+
+def tuning_numbers():
+    """The windows of good rates, the best medians and the spread of the tuned rates, as text."""
+    values = {}
+    for name in CURVE_SURFACES:
+        for m in METHODS:
+            key = f"{name}_{m.lower()}"
+            window = good_window(name, m, GOOD_LOSS)
+            values[f"win_{key}"] = shown(0 if window is None else window[2], "d")
+            values[f"factor_{key}"] = shown(0.0 if window is None else window[1] / window[0], ".0f")
+            values[f"best_{key}"] = shown(float(np.min(tuning_curve(name, m))), ".2g")
+
+    def spread(method):  # over the three surfaces with a minimum (the saddle's rate is set, not tuned)
+        rates = [tuned_rate(s, method) for s in CURVE_SURFACES[:3]]
         return max(rates) / min(rates)
-    k = int(np.argmin(abs(MULTIPLIERS - 1.0)))
-    final = {m: float(SURFACES["rosenbrock"].f(race_paths()["rosenbrock", m][-1, k])) for m in METHODS}
-    return numbers(steps=shown(RACE_STEPS, "d"), spread_sgd=shown(spread("SGD"), ".0f"),
-                   spread_adam=shown(spread("Adam"), ".0f"),
-                   **{f"rosen_{m.lower()}": shown(v, ".2g") for m, v in final.items()})
+
+    return numbers(steps=shown(RACE_STEPS, "d"), starts=shown(N_STARTS, "d"), good=shown(GOOD_LOSS, "g"),
+                   n_rates=shown(len(TUNING_RATES), "d"), spread_sgd=shown(spread("SGD"), ".0f"),
+                   spread_adam=shown(spread("Adam"), ".0f"), **values)
 
 
 def race_figure(surface_name="rosenbrock"):
@@ -273,12 +407,79 @@ def race_figure(surface_name="rosenbrock"):
     surface_contour(left, surface)
     for m, color in METHOD_COLORS.items():
         path = race_paths()[surface_name, m][:, k]
-        left.plot(path[:, 0], path[:, 1], color=color, linewidth=1.5, marker="o", markersize=2, label=m)
-        right.semilogy(surface.f(path), color=color, label=m)
+        style = dict(linestyle="--", zorder=4) if m == "AdaGrad" else {}  # over RMSprop, which it hides
+        left.plot(path[:, 0], path[:, 1], color=color, linewidth=1.5, marker="o", markersize=2, label=m, **style)
+        right.semilogy(surface.f(path), color=color, label=m, **style)
     set_axes(left, title=f"{surface_name}: {RACE_STEPS} steps at the tuned rates")
     set_axes(right, xlabel="step $t$", ylabel="loss", title="loss (log scale)")
     right.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=9)
     return figure(fig)
+
+
+def _grid_neighbours(rate):
+    """The rates of ``TUNING_RATES`` just below and just above ``rate``."""
+    k = int(np.argmin(abs(TUNING_RATES - rate)))
+    return float(TUNING_RATES[k - 1]), float(TUNING_RATES[k + 1])
+
+
+def rosenbrock_numbers():
+    """Why AdaGrad and RMSprop 'win' on Rosenbrock from its usual start: one huge jump, then a freeze."""
+    s = SURFACES["rosenbrock"]
+    k = int(np.argmin(abs(MULTIPLIERS - 1.0)))
+    paths = {m: race_paths()["rosenbrock", m][:, k] for m in METHODS}
+    final = {m: float(s.f(p[-1])) for m, p in paths.items()}
+    a_lr, r_lr = tuned_rate("rosenbrock", "AdaGrad"), tuned_rate("rosenbrock", "RMSprop")
+    ada = paths["AdaGrad"]
+    _, G = state_history_on(s, "AdaGrad", a_lr, 3)
+    rate_1, rate_2 = a_lr / np.sqrt(G["G"][0]), a_lr / np.sqrt(G["G"][2])  # after steps 1 and 3
+    lower, upper = _grid_neighbours(a_lr)
+    neighbours = batched_paths(s, "AdaGrad", [lower, upper], RACE_STEPS)[-1]
+    losses = tuning_losses("rosenbrock", "AdaGrad")
+    j = int(np.argmin(abs(TUNING_RATES - a_lr)))
+    gap = float(np.max(np.linalg.norm(ada - paths["RMSprop"], axis=1)))
+    return numbers(
+        steps=shown(RACE_STEPS, "d"), lr_adagrad=shown(a_lr, ".3g"), lr_rmsprop=shown(r_lr, ".3g"),
+        first_adagrad=shown(float(np.max(np.abs(ada[1] - ada[0]))), ".3g"),
+        first_rmsprop=shown(float(np.max(np.abs(paths["RMSprop"][1] - paths["RMSprop"][0]))), ".3g"),
+        jump=shown(float(s.f(ada[2])), ",.0f"), start_loss=shown(float(s.f(ada[0])), ".1f"),
+        rate_1=shown(float(rate_1.max()), ".2g"), rate_2=shown(float(rate_2.max()), ".2g"),
+        moved_late=shown(float(np.linalg.norm(ada[-1] - ada[RACE_STEPS // 2])), ".2g"),
+        lower=shown(lower, ".3g"), upper=shown(upper, ".3g"),
+        final_lower=shown(float(s.f(neighbours[0])), ".2g"), final_upper=shown(float(s.f(neighbours[1])), ".2g"),
+        median_adagrad=shown(float(np.median(losses[:, j])), ".2g"),
+        worst_adagrad=shown(float(np.max(losses[:, j])), ".2g"), gap=shown(gap, ".2g"),
+        **{f"rosen_{m.lower()}": shown(v, ".2g") for m, v in final.items()})
+
+
+def state_history_on(s, method, lr, steps, start=None):
+    """Like :func:`state_history`, on any surface ``s`` (from its start or ``start``)."""
+    optimizer = engine_optimizer(method, lr)
+    w = (s.start if start is None else np.asarray(start, float)).astype(float).copy()
+    points, states = [w.copy()], {}
+    for _ in range(steps):
+        optimizer.step([w], [s.grad(w)])
+        points.append(w.copy())
+        for name in optimizer.buffers:
+            states.setdefault(name, []).append(optimizer.state[name][0].copy())
+    return np.array(points), {name: np.array(values) for name, values in states.items()}
+
+
+def preconditioning_numbers():
+    """AdaGrad, RMSprop and Adam follow the same path on the elongated bowl as on the round bowl;
+    on the bowl turned by 45 degrees they do not."""
+    bowl, round_bowl = SURFACES["elongated_bowl"], SURFACES["round_bowl"]
+    gaps = {}
+    for m in ("AdaGrad", "RMSprop", "Adam", "SGD"):
+        lr = tuned_rate("elongated_bowl", m)
+        mine = batched_paths(bowl, m, [lr], RACE_STEPS)[:, 0]
+        other = batched_paths(round_bowl, m, [lr], RACE_STEPS, start=bowl.start)[:, 0]
+        with np.errstate(invalid="ignore"):
+            gaps[m] = float(np.nanmax(np.linalg.norm(mine - other, axis=1))) if np.isfinite(other).all() \
+                else np.inf
+    return numbers(gap_adagrad=scientific_text(max(gaps["AdaGrad"], 1e-300)),
+                   gap_rmsprop=scientific_text(max(gaps["RMSprop"], 1e-300)),
+                   gap_adam=scientific_text(max(gaps["Adam"], 1e-300)), gap_sgd=gaps["SGD"],
+                   lr_sgd=shown(tuned_rate("elongated_bowl", "SGD"), ".3g"))
 
 
 def race_animation_view(fig, surface_name="beale"):
@@ -314,32 +515,48 @@ def race_animation_view(fig, surface_name="beale"):
     return update
 
 
+#: The picker's surface names (what its slider shows) and the surfaces they stand for.
+PICKER_SURFACES = {SURFACE_NAMES[name]: name for name in RACE_SURFACES}
+
+
 def race_view(fig):
-    """The picker: the chosen methods' whole paths (``RACE_STEPS`` steps) on the chosen surface at
-    a multiple of their tuned rates. Returns ``update(surface, group, scale)``."""
+    """The picker: the four surfaces as a 2 x 2 grid of maps; on the chosen one, the chosen methods'
+    whole paths (``RACE_STEPS`` steps) at a multiple of their tuned rates. Returns
+    ``update(surface, group, scale)``, where ``surface`` is a name of ``PICKER_SURFACES`` and
+    ``group`` one of ``GROUPS``. (One large map that changes with the surface would store every
+    contour line in every frame: several MB. The maps stay in the background picture.)"""
     paths = race_paths()
-    lines = {}
-    for name, ax in zip(RACE_SURFACES, fig.subplots(1, len(RACE_SURFACES))):
+    lines, titles = {}, {}
+    for (shown_name, name), ax in zip(PICKER_SURFACES.items(), fig.subplots(2, 2).ravel()):
         surface_contour(ax, SURFACES[name])
-        ax.set_title(name.replace("_", " "))
+        ax.set_xlabel("")
+        ax.set_ylabel("")
+        titles[shown_name] = ax.set_title(shown_name, fontsize=10)
         for m, color in METHOD_COLORS.items():
-            lines[name, m], = ax.plot([], [], color=color, linewidth=1.5, label=m)
-    fig.legend(handles=[lines[RACE_SURFACES[0], m] for m in METHODS], loc="outside right center", fontsize=9)
-    freeze_background(fig, list(lines.values()))
+            lines[shown_name, m], = ax.plot([], [], color=color, linewidth=1.6, label=m)
+    fig.legend(handles=[lines["Beale", m] for m in METHODS], loc="outside right center", fontsize=9)
+    freeze_background(fig, [*lines.values(), *titles.values()])
 
     def update(surface, group, scale):
+        name = PICKER_SURFACES[surface]
         k = int(np.argmin(abs(MULTIPLIERS - scale)))
-        words = []
-        for (name, m), line in lines.items():
-            path = paths[name, m][:, k]
-            path = path[np.isfinite(path[:, 0])]
-            if name == surface and m in GROUPS[group]:
-                line.set_data(path[:, 0], path[:, 1])
-                diverged = len(path) < RACE_STEPS + 1
-                words.append(f"{m} diverged" if diverged else f"{m} {SURFACES[name].f(path[-1]):.2g}")
-            else:
+        words, gone = [], []
+        for (shown_name, m), line in lines.items():
+            if shown_name != surface or m not in GROUPS[group]:
                 line.set_data([], [])
-        return f"{surface}, loss after {RACE_STEPS} steps: " + ", ".join(words) + "."
+                continue
+            path = paths[name, m][:, k]
+            kept = path[np.isfinite(path[:, 0])]
+            line.set_data(kept[:, 0], kept[:, 1])
+            if len(kept) < RACE_STEPS + 1:
+                gone.append(m)
+            else:
+                words.append(f"{m} {SURFACES[name].f(kept[-1]):.2g}")
+        for shown_name, title in titles.items():
+            title.set_text(f"{shown_name}: {'diverged: ' + ', '.join(gone) if gone else 'paths'}"
+                           if shown_name == surface else shown_name)
+        return (f"{surface}, loss after {RACE_STEPS} steps: " + ", ".join(words)
+                + (f"; diverged: {', '.join(gone)}" if gone else "") + ".")
 
     return update
 
@@ -412,22 +629,134 @@ def schedule_numbers():
     return numbers(lr=shown(LR_SCHEDULE, "g"), epochs=shown(EPOCHS, "d"), half=shown(EPOCHS // 2, "d"), **values)
 
 
+# --- Warm-up ------------------------------------------------------------------------------------
+
+#: The warm-up experiment: Adam on the digits, 64-32-10, batches of 32, with and without a linear
+#: warm-up of WARMUP_STEPS steps, at each rate of WARMUP_RATES, from WARMUP_SEEDS seeds.
+WARMUP_RATES = (0.01, 0.03, 0.1, 0.2, 0.3)
+WARMUP_STEPS, WARMUP_EPOCHS, WARMUP_SEEDS, WARMUP_BATCH = 100, 6, (0, 1, 2), 32
+
+
+@functools.lru_cache(maxsize=1)
+def _digit_split():
+    X, y = digits()
+    X_train, X_val, _, y_train, y_val, _ = train_val_test_split(X, y, seed=0)
+    return X_train, y_train, X_val, y_val
+
+
+def adam_run(lr, warm, seed, epochs=WARMUP_EPOCHS, record_moves=False):
+    """Adam on the digits with the rate set before every step by ``schedules.constant(lr)``, or by
+    ``schedules.warmup`` of it over ``warm`` steps (``warm = 0``: none). Full batches of
+    ``WARMUP_BATCH`` only, reshuffled each epoch (seed ``seed``, also the network's).
+
+    Returns ``(batch_losses, val_accuracy, moves)``: the loss of every batch before its step, the
+    validation accuracy at the end (0 if the loss became infinite), and, with ``record_moves``, the
+    median over the weights of ``|change| / lr`` at every step (else None).
+    """
+    X, y, X_val, y_val = _digit_split()
+    net = MLP([64, 32, 10], seed=seed)
+    adam = optim.Adam(lr)
+    schedule = schedules.constant(lr) if warm == 0 else schedules.warmup(schedules.constant(lr), warm)
+    rng = np.random.default_rng(seed)
+    losses, moves, t = [], [], 0
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            order = rng.permutation(len(X))
+            for start in range(0, len(X) - WARMUP_BATCH + 1, WARMUP_BATCH):
+                batch = order[start:start + WARMUP_BATCH]
+                adam.lr = schedule(t)
+                J, grads = net.loss_and_grads(X[batch], y[batch], loss="cross_entropy")
+                losses.append(float(J))
+                if not np.isfinite(losses[-1]):
+                    return np.array(losses), 0.0, None
+                before = [p.copy() for p in net.params] if record_moves else None
+                adam.step(net.params, grads)
+                if record_moves:
+                    change = np.concatenate([np.abs(p - b).ravel() for p, b in zip(net.params, before)])
+                    moves.append(float(np.median(change)) / lr)
+                t += 1
+        return np.array(losses), float(net.accuracy(X_val, y_val)), np.array(moves) if record_moves else None
+
+
+@functools.lru_cache(maxsize=1)
+def warmup_runs():
+    """``{(lr, warm): [(batch_losses, val_accuracy), ...] over WARMUP_SEEDS}``, warm in (0, WARMUP_STEPS)."""
+    return {(lr, warm): [adam_run(lr, warm, seed)[:2] for seed in WARMUP_SEEDS]
+            for lr in WARMUP_RATES for warm in (0, WARMUP_STEPS)}
+
+
+def warmup_figure():
+    """Left: validation accuracy against the rate, with and without warm-up (mean, and each seed).
+    Right: the batch losses of the first 150 steps at the rate 0.2, with and without warm-up."""
+    runs = warmup_runs()
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.6, 3.4))
+    for warm, color, label in ((0, COLORS["bad"], "no warm-up"),
+                               (WARMUP_STEPS, COLORS["good"], f"warm-up, {WARMUP_STEPS} steps")):
+        acc = np.array([[a for _, a in runs[lr, warm]] for lr in WARMUP_RATES]) * 100
+        left.semilogx(WARMUP_RATES, acc.mean(axis=1), color=color, marker="o", label=label)
+        for k in range(acc.shape[1]):
+            left.semilogx(WARMUP_RATES, acc[:, k], color=color, linewidth=0.6, alpha=0.6)
+        for losses, _ in runs[0.2, warm]:
+            right.semilogy(losses[:150], color=color, linewidth=0.8, alpha=0.8)
+        right.plot([], [], color=color, label=label)
+    set_axes(left, xlabel="learning rate α", ylabel="validation accuracy (%)",
+             title=f"Adam, {WARMUP_EPOCHS} epochs, {len(WARMUP_SEEDS)} seeds", legend=True)
+    right.axvline(WARMUP_STEPS, color=COLORS["ink"], linestyle=":", linewidth=0.8)
+    set_axes(right, xlabel="step", ylabel="batch cross-entropy", title="the first 150 steps at α = 0.2",
+             legend=True)
+    return figure(fig)
+
+
+def warmup_numbers():
+    """Adam's early moves, and the accuracies and early losses with and without warm-up, as text."""
+    runs = warmup_runs()
+    _, _, moves = adam_run(0.01, 0, 0, epochs=WARMUP_EPOCHS, record_moves=True)
+    values = {}
+    for lr in WARMUP_RATES:
+        for warm, key in ((0, "cold"), (WARMUP_STEPS, "warm")):
+            acc = np.array([a for _, a in runs[lr, warm]]) * 100
+            peak = [float(np.max(losses[:WARMUP_STEPS])) for losses, _ in runs[lr, warm]]
+            name = f"{key}_{lr:g}".replace(".", "p")
+            values[f"acc_{name}"] = shown(float(acc.mean()), ".1f")
+            values[f"low_{name}"] = shown(float(acc.min()), ".1f")
+            values[f"high_{name}"] = shown(float(acc.max()), ".1f")
+            values[f"peak_{name}"] = shown(max(peak), ".1f")
+    first = float(np.mean([losses[0] for losses, _ in runs[0.01, 0]]))
+    return numbers(steps=shown(WARMUP_STEPS, "d"), epochs=shown(WARMUP_EPOCHS, "d"),
+                   seeds=shown(len(WARMUP_SEEDS), "d"), batch=shown(WARMUP_BATCH, "d"),
+                   per_epoch=shown(len(_digit_split()[0]) // WARMUP_BATCH, "d"),
+                   move_1=shown(moves[0], ".2f"), move_10=shown(moves[9], ".2f"), move_100=shown(moves[99], ".2f"),
+                   move_last=shown(moves[-1], ".2f"), n_moves=shown(len(moves), "d"), first_loss=shown(first, ".2f"),
+                   **values)
+
+
 # --- Exercises ----------------------------------------------------------------------------------
 
-check_6_1 = NumberCheck(0.1 / 5.0, rtol=1e-3, hints=[
+#: Exercise 6.1's listed mistakes: (value, hint). Tested: each gets its hint, none is judged right.
+MISTAKES_6_1 = [
     (0.1 / 25.0, "That divides by G itself; AdaGrad divides by its square root."),
-    (0.1 / 7.0, "G sums the squared gradients, 9 + 16, before the square root is taken."),
+    (0.1 / 7.0, "G sums the squared gradients first; the square root is taken of the sum, not of each term."),
     (0.1 / 4.0, "G keeps every squared gradient since the start, not only the latest one."),
+    (0.1 / 3.0, "That is the rate at the first step; the question asks for the second, after both gradients."),
+    (0.1 / np.sqrt(12.5), "AdaGrad adds the squared gradients up; it does not average them (RMSprop does)."),
     (0.1 * 5.0, "The rate is the learning rate divided by sqrt(G), not multiplied."),
-], hint="G = 3**2 + 4**2 after two steps; the rate is 0.1 / (sqrt(G) + eps), and eps is tiny.")
+]
+check_6_1 = NumberCheck(0.1 / 5.0, rtol=1e-3, hints=MISTAKES_6_1,
+                        hint="After two steps G holds both squared gradients; the rate divides alpha by its root.")
 
 _G1, _LR1 = 0.003, 0.01
-check_6_2 = NumberCheck(_LR1 * _G1 / (abs(_G1) + 1e-8), rtol=1e-3, hints=[
+#: Exercise 6.2's listed mistakes.
+MISTAKES_6_2 = [
     (_LR1 * _G1, "That is plain SGD's step. Adam divides by the root of the averaged squared gradient."),
-    (_LR1 * 0.1 * _G1 / (np.sqrt(0.001) * _G1), "You left out the bias correction: divide m by 1 - beta1 and "
-                                                 "v by 1 - beta2 at the first step."),
+    (_LR1 * 0.1 * _G1 / (np.sqrt(0.001) * _G1), "You left out the bias correction: at the first step both m and "
+                                                 "v are divided by 1 - beta**t."),
+    (_LR1 * 0.1, "You corrected v but not m: m_1 = 0.1 g must be divided by 1 - beta1 too."),
+    (_LR1 / np.sqrt(0.001), "You corrected m but not v: v_1 = 0.001 g**2 must be divided by 1 - beta2 too."),
     (-_LR1, "The question asks for the size of the step, a positive number."),
-], hint="At t = 1, m_hat = g and v_hat = g**2. What is lr * m_hat / (sqrt(v_hat) + eps)?")
+]
+check_6_2 = NumberCheck(_LR1 * _G1 / (abs(_G1) + 1e-8), rtol=1e-3, hints=MISTAKES_6_2,
+                        hint="After the bias correction, m_hat and v_hat at t = 1 are built from g alone; "
+                             "how large is m_hat / sqrt(v_hat)?")
 
 _WHICH = ["AdaGrad", "RMSprop", "Adam", "AdaDelta"]
 check_6_3 = ChoiceCheck("AdaGrad", _WHICH, explanations={
@@ -452,11 +781,22 @@ def _gives(f, args, want):
         return False
 
 
+#: Exercise 6.4's listed mistakes, as outputs of cosine_rate(10, 0.5, 40) (the web book's question).
+MISTAKES_6_4 = [
+    (0.5 * np.cos(np.pi / 4), "The rate should fall from lr to 0, not to -lr: add 1 to the cosine and halve."),
+    (0.5 * (1 + np.cos(np.pi / 4)), "At epoch 0 that gives twice the learning rate: halve (1 + cos)."),
+    (0.5 * (1 + np.cos(np.pi / 2)) / 2, "Half a cosine cycle spans the whole run: the angle is pi * epoch / total, "
+                                        "not 2 pi."),
+    (0.5 * (1 + np.cos(10 / 40)) / 2, "The angle needs pi: at the last epoch it must reach pi, not 1 radian."),
+]
 check_6_4 = FunctionCheck(_cosine, _COS_CASES, hints=[
+    (lambda f: _gives(f, (10, 0.5, 40), 0.25), "Half a cosine cycle spans the whole run: the angle is "
+                                               "pi * epoch / total, not 2 pi."),
     (lambda f: _gives(f, (25, 0.1, 50), 0.0), "Halfway the rate should be half the starting rate: add 1 "
                                               "to the cosine and halve."),
     (lambda f: _gives(f, (25, 0.1, 50), 0.1 * np.cos(np.pi / 4)), "Half a cosine cycle spans the whole run: "
                                                                   "use pi * epoch / total."),
     (lambda f: _gives(f, (60, 0.1, 50), _cosine(40, 0.1, 50)), "After the last epoch the rate should stay at "
                                                                "0: cap the epoch at total."),
-], hint="lr * (1 + cos(pi * epoch / total)) / 2, with the epoch capped at total.")
+], hint="The rate starts at lr, is half of it halfway through and reaches 0 at epoch total.",
+    proxy=("What does your `cosine_rate(10, 0.5, 40)` return?", (10, 0.5, 40), MISTAKES_6_4))
