@@ -6,6 +6,7 @@ quotes, as :class:`~nblib.chapters.text.Shown` values. ``check_1_1`` ... ``check
 are the exercises' checks: the answers live here, not in the notebook.
 """
 
+import functools
 import math
 
 import matplotlib.pyplot as plt
@@ -17,9 +18,8 @@ from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.plots.network import downstream, downstream_connections, network_diagram
 from nblib.plots.sampling import sampling_grid_2d, sampling_grid_3d
-from nblib.search import (AGE_OF_UNIVERSE_YEARS, SECONDS_PER_YEAR, format_count, format_duration,
-                          grid_guesses, log10_seconds_to_try, power_text, scientific_log10,
-                          superscript)
+from nblib.search import (AGE_OF_UNIVERSE_YEARS, SECONDS_PER_YEAR, grid_guesses, linear_teacher,
+                          log10_seconds_to_try, power_text, scientific_log10, superscript)
 from nblib.theme import COLORS, set_axes
 
 #: Guesses per second of the imagined computer of the grid-cost questions.
@@ -180,74 +180,136 @@ def budget_figure(dims, best, budget):
     return figure(fig)
 
 
-# --- Explore: how long would the grid take? -----------------------------------------------------
+# --- Explore: a budget of guesses against the number of weights --------------------------------
 
-#: The numbers of weights the explorable offers, and the bins per axis.
-D_VALUES = list(range(1, 61))
-K_VALUES = [2, 3, 10, 100, 1000]
+#: The explorable's numbers of weights: every d up to 20, then spaced evenly on a log scale to 60.
+D_STOPS = np.unique(np.concatenate([np.arange(1, 21), np.round(np.geomspace(20, 60, 22))])).astype(int)
 
-#: Dashed lines of the explorable: what the computer gets through in each span of time.
-MARKS = {"1 second": 1.0, "1 day": 86400.0, "1 year": SECONDS_PER_YEAR,
-         "age of the universe": AGE_OF_UNIVERSE_YEARS * SECONDS_PER_YEAR}
+#: The explorable's budgets: 46 stops spaced evenly on a log scale from 10 to 10,000 guesses,
+#: 15 per tenfold (so 100 and 1,000 are stops).
+BUDGETS = np.unique(np.round(np.geomspace(10, 10_000, 46))).astype(int)
 
-#: The explorable's vertical axis ends at 10 ** TOP guesses; larger counts are marked at the top.
-TOP = 60
+#: The seeds of the explorable's runs: one teacher and one search per seed and d, as in
+#: :func:`nblib.search.best_loss_by_dimension`.
+SEEDS = range(5)
 
 
-def grid_cost_view(fig):
-    """The explorable's view: the curve ``k^d`` against ``d`` and the chosen ``(d, k)`` as text.
+@functools.cache
+def budget_runs():
+    """The best loss random search has found after each budget of :data:`BUDGETS`, for every seed
+    of :data:`SEEDS` and number of weights of :data:`D_STOPS`: shape ``(5, 41, 46)``.
 
-    Returns ``update(d, k)``, which moves the curve and the point and rewrites the text.
+    Each run is the one :func:`nblib.search.best_loss_by_dimension` makes for ``(seed, d)`` (the
+    same teacher and the same guesses), ``BUDGETS[-1]`` guesses long; the best after ``B``
+    guesses is the best of its first ``B``. The loss of a guess ``w`` is computed as
+    ``|(w - w*) L|^2 / mean(y^2)`` with ``S = X^T X / n = L L^T`` (Cholesky), which equals the
+    teacher's normalised MSE ``(w - w*)^T S (w - w*) / mean(y^2)`` and costs ``d^2`` instead of
+    ``n d`` per guess.
     """
-    top, ax = fig.subplots(2, 1, height_ratios=[1, 3])
-    top.set_axis_off()
-    headline = top.text(0, 0.97, "", fontsize=17, va="top", color=COLORS["ink"])
-    subline = top.text(0, 0.45, "", fontsize=10.5, va="top", linespacing=1.4, color=COLORS["ink"])
-    for label, seconds in MARKS.items():
-        ax.axhline(RATE * seconds, ls="--", lw=1, color=COLORS["residual"])
-        below = label == "1 day"      # a day and a year are close: one label under its line
-        ax.text(59.5, RATE * seconds * (0.5 if below else 2.0), label, fontsize=8, color=COLORS["ink"],
-                ha="right", va="top" if below else "bottom",
-                bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5))
-    curve, = ax.plot(D_VALUES, np.ones(len(D_VALUES)), "-", lw=1.8, color=COLORS["data"])
-    point, = ax.plot([], [], "o", ms=10, color=COLORS["highlight"], zorder=3, clip_on=False)
-    set_axes(ax, xlabel="number of weights $d$", ylabel="guesses $k^d$", yscale="log",
-             xlim=(0, 61), ylim=(1, 10.0 ** TOP))
-    ax.set_xticks(range(0, 61, 10))
-    ax.set_yticks([10.0 ** e for e in range(0, TOP + 1, 10)], [f"$10^{{{e}}}$" for e in range(0, TOP + 1, 10)])
-    ax.minorticks_off()
-    freeze_background(fig, [headline, subline, curve, point])   # draw the static parts once
+    best = np.empty((len(SEEDS), len(D_STOPS), len(BUDGETS)))
+    for a, seed in enumerate(SEEDS):
+        for b, d in enumerate(D_STOPS):
+            teacher = linear_teacher(int(d), seed=seed)
+            factor = np.linalg.cholesky(teacher.X.T @ teacher.X / len(teacher.y))      # S = L L^T
+            search_seed = int(np.random.SeedSequence([seed, int(d), 1]).generate_state(1)[0])
+            guesses = np.random.default_rng(search_seed).uniform(-1, 1, size=(BUDGETS[-1], int(d)))
+            losses = np.sum(((guesses - teacher.w_star) @ factor) ** 2, axis=1) / np.mean(teacher.y ** 2)
+            best[a, b] = np.minimum.accumulate(losses)[BUDGETS - 1]
+    return best
 
-    def update(d, k):
-        guesses = grid_guesses(d, k)              # exact int: never overflows
-        log_k = math.log10(k)
-        curve.set_ydata([10.0 ** min(n * log_k, TOP + 5) for n in D_VALUES])
-        off_chart = d * log_k > TOP
-        point.set_data([d], [10.0 ** TOP if off_chart else float(guesses)])
-        point.set_marker("^" if off_chart else "o")
-        headline.set_text(f"{k}{superscript(d)} = {format_count(guesses)} guesses")
-        time = format_duration(guesses, rate=RATE).replace(", ", ",\n")
-        subline.set_text(f"at 10⁹ guesses per second: {time}")
-        return f"{k} to the power {d} is {format_count(guesses)} guesses: {time}."
+
+def budget_view(fig):
+    """The explorable's view: the best loss that ``budget`` random guesses find.
+
+    Left: against the number of weights ``d`` (one dot per seed, their median as a line, the
+    chosen ``d`` ringed). Right: against the budget for the chosen ``d``, with the chosen budget
+    marked. Returns ``update(budget, d)``.
+    """
+    best = budget_runs()
+    median = np.median(best, axis=0)                       # (d, budget)
+    left, right = fig.subplots(1, 2)
+    for ax in (left, right):
+        ax.axhline(1.0, ls="--", lw=1.1, color=COLORS["residual"])
+    left.text(1.05, 1.25, "all weights zero", fontsize=8, color=COLORS["ink"])
+    seeds_left, = left.plot([], [], "o", ms=3.5, color=COLORS["data"], alpha=0.45, label="one seed")
+    median_left, = left.plot([], [], "-", color=COLORS["model"], lw=1.8, label=f"median of {len(best)}")
+    ring, = left.plot([], [], "o", ms=12, mfc="none", mew=2, color=COLORS["highlight"])
+    set_axes(left, xlabel="number of weights $d$", ylabel="best loss found", xscale="log", yscale="log",
+             xlim=(0.9, 70), ylim=(1e-8, 4), title="after the chosen budget, for every d")
+    left.set_xticks([1, 2, 5, 10, 20, 50], ["1", "2", "5", "10", "20", "50"])
+    left.minorticks_off()
+    left.legend(loc="lower right", fontsize=8)
+    set_axes(right, xlabel="guesses so far", xscale="log", yscale="log", xlim=(BUDGETS[0], BUDGETS[-1]),
+             ylim=(1e-8, 4), title="for the chosen d, up to 10,000 guesses")
+    seeds_right, = right.plot([], [], "-", lw=1, color=COLORS["data"], alpha=0.5)
+    median_right, = right.plot([], [], "-", color=COLORS["model"], lw=1.8)
+    budget_line = right.axvline(BUDGETS[0], color=COLORS["highlight"], lw=1.5)
+    status = right.text(0.03, 0.03, "", transform=right.transAxes, fontsize=9.5, color=COLORS["ink"],
+                        bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=2))
+    freeze_background(fig, [seeds_left, median_left, ring, seeds_right, median_right, budget_line, status])
+    index_b = {int(v): k for k, v in enumerate(BUDGETS)}
+    index_d = {int(v): k for k, v in enumerate(D_STOPS)}
+
+    def update(budget, d):
+        k, j = index_b[int(budget)], index_d[int(d)]
+        seeds_left.set_data(np.tile(D_STOPS, len(best)), best[:, :, k].ravel())
+        median_left.set_data(D_STOPS, median[:, k])
+        ring.set_data([d], [median[j, k]])
+        runs = np.concatenate([np.column_stack([BUDGETS, row]).tolist() + [[np.nan, np.nan]] for row in best[:, j]])
+        seeds_right.set_data(runs[:, 0], runs[:, 1])
+        median_right.set_data(BUDGETS, median[j])
+        budget_line.set_xdata([budget, budget])
+        low, high = best[:, j, k].min(), best[:, j, k].max()
+        status.set_text(f"d = {d}: median {median[j, k]:.2g} after {budget:,} guesses")
+        return (f"d = {d}, {budget:,} guesses: median best loss {median[j, k]:.2g} "
+                f"(seeds {low:.2g} to {high:.2g}).")
 
     return update
 
 
+def budget_try_numbers():
+    """What the explorable's things to try find, as text: the median best loss at the smallest
+    and the largest budget for d = 2 and d = 30 (``two_low``, ``two_high``, ``thirty_low``,
+    ``thirty_high``), the factor a tenfold budget (1,000 to 10,000 guesses) divides it by at
+    d = 1, 2 and 10, and ``d_tenth``, the largest d whose median at 10,000 guesses is below 0.1."""
+    median = np.median(budget_runs(), axis=0)
+    row = {int(d): median[j] for j, d in enumerate(D_STOPS)}
+    k3 = int(np.flatnonzero(BUDGETS == 1000)[0])
+    tenfold = {d: row[d][k3] / row[d][-1] for d in (1, 2, 10)}
+    below = D_STOPS[median[:, -1] < 0.1]
+    return numbers(low=shown(int(BUDGETS[0]), ",d"), high=shown(int(BUDGETS[-1]), ",d"), seeds=len(SEEDS),
+                   two_low=shown(row[2][0], ".2g"), two_high=shown(row[2][-1], ".1e"),
+                   thirty_low=shown(row[30][0], ".2g") if 30 in row else None,
+                   thirty_high=shown(row[30][-1], ".2g") if 30 in row else None,
+                   tenfold_1=shown(tenfold[1], ".0f"), tenfold_2=shown(tenfold[2], ".1f"),
+                   tenfold_10=shown(tenfold[10], ".1f"), d_tenth=int(below.max()),
+                   d_next=int(D_STOPS[np.flatnonzero(D_STOPS == below.max())[0] + 1]),
+                   next_tenth=shown(row[int(D_STOPS[np.flatnonzero(D_STOPS == below.max())[0] + 1])][-1], ".2f"),
+                   d_max=int(D_STOPS[-1]), max_high=shown(row[int(D_STOPS[-1])][-1], ".2f"))
+
+
 # --- Exercises ----------------------------------------------------------------------------------
 
-_NETWORK = [64, 32, 10]
+_NETWORK = [64, 30, 10]
 
-check_1_1 = NumberCheck(count_params(_NETWORK), rtol=0, atol=0.5, hints=[
+check_1_1 = NumberCheck(count_params(_NETWORK), integer=True, hints=[
     (count_weights(_NETWORK), "Those are the weights. Every neuron after the input layer also has a bias."),
     (count_params(_NETWORK) + _NETWORK[0], "Inputs just pass the pixel values on; they have no bias."),
     (math.prod(_NETWORK), "Weights connect neighbouring layers only: multiply the widths of each pair, then add."),
+    (count_weights(_NETWORK) + _NETWORK[1], "The output neurons have biases too."),
+    (count_weights(_NETWORK) + _NETWORK[2], "The hidden neurons have biases too."),
+    (sum(_NETWORK), "That counts neurons; the parameters are the connections' weights and the biases."),
 ], hint="Count the connections between each pair of neighbouring layers, then add one bias per hidden "
         "and output neuron.")
 
-check_1_2 = NumberCheck(grid_guesses(5, 10), rtol=0, atol=0.5, hints=[
+check_1_2 = NumberCheck(grid_guesses(5, 10), integer=True, hints=[
     (5 * 10, "The bins of different weights multiply: every value of one weight is tried with every "
              "value of the others."),
     (5 ** 10, "The base is the number of bins and the exponent the number of weights."),
+    (5 + 10, "The bins of different weights multiply: every value of one weight is tried with every "
+             "value of the others."),
+    (10 ** 4, "Count the weights again: each of the 5 multiplies the count by 10."),
+    (10 ** 6, "Count the weights again: each of the 5 multiplies the count by 10."),
 ], hint="Two weights need 10 × 10 guesses, three need 10 × 10 × 10.")
 
 _LAYERS = ["input to hidden 1", "hidden 1 to hidden 2", "hidden 2 to output"]
@@ -257,7 +319,13 @@ check_1_3 = ChoiceCheck(_LAYERS[0], _LAYERS, explanations={
     _LAYERS[2]: "That changes only the output neuron at the end of the connection.",
 }, hint="A weight changes the neuron it leads into and everything that neuron feeds.")
 
-check_1_4 = FunctionCheck(grid_guesses, cases=[(2, 10), (3, 10), (5, 10), (1, 7), (12, 3), (4, 1)], hints=[
+check_1_4 = FunctionCheck(grid_guesses, cases=[(2, 10), (3, 10), (5, 10), (1, 7), (12, 3), (4, 1)], proxy=(
+    "What does your `my_grid_guesses(4, 7)` return? (A grid of 7 bins on each of 4 axes.)", (4, 7), [
+        (28, "Multiplying the axes by the bins undercounts: each axis multiplies the count by the bins."),
+        (11, "Adding the bins of each axis undercounts: each axis multiplies the count by the bins."),
+        (4 ** 7, "The base is the number of bins and the exponent the number of axes."),
+        (7 ** 3, "Count the axes again: each of the 4 multiplies the count by 7."),
+    ]), hints=[
     (lambda f: f(2, 10) == 20, "Adding the bins of each axis undercounts: each axis multiplies the count."),
     (lambda f: f(3, 10) == 3 ** 10, "The base is the number of bins and the exponent the number of axes."),
 ], hint="Each new axis multiplies the number of guesses by the number of bins.")
@@ -268,4 +336,10 @@ check_1_5 = NumberCheck(_SECONDS / SECONDS_PER_YEAR, rtol=0.01, hints=[
     (grid_guesses(20, 10), "That is the number of guesses; divide by the guesses per second first."),
     (_SECONDS / 3600, "That is in hours: keep converting, up to years."),
     (_SECONDS / 86400, "That is in days: keep converting, up to years."),
+    (_SECONDS / 60, "That is in minutes: keep converting, up to years."),
+    (grid_guesses(20, 10) * RATE / SECONDS_PER_YEAR, "The guesses per second divide the number of guesses; "
+                                                      "they do not multiply it."),
+    (grid_guesses(19, 10) / RATE / SECONDS_PER_YEAR, "Count the guesses again: 20 weights with 10 bins each."),
+    (20 ** 10 / RATE / SECONDS_PER_YEAR, "The base is the number of bins and the exponent the number of "
+                                        "weights."),
 ], hint="Count the guesses, divide by the rate to get seconds, then convert seconds to years.")

@@ -287,6 +287,28 @@ def bowl_view(fig):
     return update
 
 
+def bowl_try_numbers(stops=2, raise_m=4):
+    """What the explorable's things to try find, as text: the MSE at the least-squares stop and
+    ``stops`` stops of m either way (``mse_best``, ``mse_moved``, their ratio ``jump``, the step
+    ``dm``); with m ``raise_m`` stops above its best (``dm_up``), the b stop of lowest MSE
+    (``db``, and ``ratio = db / dm_up``); the worst line the sliders offer and its MSE, and the
+    MSE of the corner with the same b and the other end of m (``other_m``, ``other_mse``)."""
+    M, B = np.meshgrid(M_STEPS, B_STEPS, indexing="ij")
+    J = linear.mse_line(_X, _Y, M, B)
+    c = len(M_STEPS) // 2
+    moved = max(J[c - stops, c], J[c + stops, c])
+    j = int(np.argmin(J[c + raise_m]))
+    worst = np.unravel_index(int(np.argmax(J)), J.shape)
+    other = (len(M_STEPS) - 1 - worst[0], worst[1])           # the same m, the b of the other end
+    return numbers(mse_best=shown(J[c, c], ".4f"), mse_moved=shown(moved, ".3f"), jump=shown(moved / J[c, c], ".1f"),
+                   dm=shown(M_STEPS[c + stops] - M_STEPS[c], ".3f"), dm_up=shown(M_STEPS[c + raise_m] - M_STEPS[c], ".3f"),
+                   db=shown(B_STEPS[j] - B_STEPS[c], "+.1f"), ratio=shown((B_STEPS[j] - B_STEPS[c]) /
+                                                                        (M_STEPS[c + raise_m] - M_STEPS[c]), ".0f"),
+                   worst_m=shown(M_STEPS[worst[0]], ".3f"), worst_b=shown(B_STEPS[worst[1]], ".2f"),
+                   worst_mse=shown(J[worst], ".1f"), worst_ratio=shown(J[worst] / J[c, c], ".0f"),
+                   other_m=shown(M_STEPS[other[0]], ".3f"), other_mse=shown(J[other], ".2f"))
+
+
 # --- Exercises ----------------------------------------------------------------------------------
 
 def _mse(m, b):
@@ -300,6 +322,10 @@ check_2_1 = NumberCheck(_mse(0.2, 1.3), rtol=1e-3, hints=[
     (float(np.sqrt(_mse(0.2, 1.3))), "That is the square root of the MSE (the RMSE): leave out the square root."),
     (float(np.mean(_R_21)), "That is the mean error: residuals of both signs cancel. Square them first."),
     (float(np.mean(_R_21) ** 2), "You squared the mean of the residuals; square each residual, then average."),
+    (_mse(0.2, 1.3) / 2, "That is half the MSE (a convention some books use to simplify the derivative); "
+                         "the MSE here has no 1/2."),
+    (float(np.sum(_R_21 ** 2) / (len(_X) - 1)), "You divided by n − 1: the mean divides by the number of "
+                                                 "points, 7."),
 ], hint="Compute the residuals y - (0.2 x + 1.3), square them, and average.")
 
 
@@ -310,6 +336,16 @@ def _reference_mse(y_true, y_pred):
 _Y_HAT_FACE, _Y_FACE = face_patch_predictions()
 _A, _B = np.array([1.0, -2.0]), np.array([0.0, 2.0])
 check_2_2 = FunctionCheck(_reference_mse, [(_Y_FACE, _Y_HAT_FACE), (_Y, linear.predict_line(_X, _M_OLS, _B_OLS)), (_A, _B)],
+                          proxy=("What does your `mse(np.array([1.0, -2.0]), np.array([0.0, 2.0]))` return?",
+                                 (_A, _B), [
+    (-1.5, "Your function lets positive and negative errors cancel: square them."),
+    (1.5, "Your function lets positive and negative errors cancel: square them."),
+    (2.5, "That is the mean absolute error: square the differences instead of taking absolute values."),
+    (17.0, "That is the sum of the squares: take the mean instead."),
+    (2.25, "You squared the mean of the differences; square each difference, then average."),
+    (float(np.sqrt(8.5)), "That is the square root of the MSE (the RMSE): leave out the square root."),
+    (4.25, "That is half the MSE; the MSE has no 1/2."),
+]),
                           hints=[
     (lambda f: np.isclose(f(_A, _B), -1.5), "Your function lets positive and negative errors cancel: square them."),
     (lambda f: np.isclose(f(_A, _B), 2.5),
@@ -330,9 +366,15 @@ check_2_4 = NumberCheck(_DJDB, rtol=1e-3, hints=[
     (_DJDB / 2, "Don't forget the factor 2 that comes from differentiating the square."),
     (-2 * float(np.mean(_X * _R_24)),
      "That is the derivative with respect to m: for b, the residuals are not multiplied by x."),
+    (7 * _DJDB, "That is 7 times too large: the MSE averages over the points, so its derivative is a "
+                "mean, not a sum."),
+    (-_DJDB / 2, "Two slips: the sign (the residual is y - f(x)) and the factor 2 from the square."),
 ], hint="Compute the residuals r = y - (0.5 x + 1.0), then -2 times their mean.")
 
 check_2_5 = NumberCheck([_M_OLS, _B_OLS + 1.0], rtol=1e-3, atol=1e-4, hints=[
     ([_M_OLS + 1.0, None], "The slope depends on how y changes with x; a constant shift does not change that."),
     ([None, _B_OLS], "Every point moved up by 1: a line with the old intercept now has residuals of +1 everywhere."),
+    ([None, _B_OLS - 1.0], "The points moved up, so the line moves up with them: the intercept grows."),
+    ([_M_OLS + 1.0, _B_OLS + 1.0], "The slope depends on how y changes with x; a constant shift does not "
+                                   "change that."),
 ], hint="Shift every point up by 1: what happens to the residuals of the line shifted up by 1?")

@@ -205,6 +205,8 @@ def edge_numbers(below, above, steps):
     paths = descend([below, above], steps)
     ran = last_finite(paths[1])
     return numbers(below=shown(below, ".4f"), above=shown(above, ".4f"), steps=shown(steps, ",d"),
+                   shrink=shown(100 * (1 - abs(1 - below * _LAM_MAX)), ".0f"),
+                   grow=shown(100 * (abs(1 - above * _LAM_MAX) - 1), ".0f"),
                    J_below=shown(mse(paths[0][-1]), ".4f"), diverged_at=shown(ran + 1, ",d"),
                    J_above=scientific_text(mse(paths[1][ran]), 1))
 
@@ -266,6 +268,105 @@ def speed_numbers(tolerance=1e-6):
                    ratio=shown(flat / best, ".2f"), tolerance=scientific_text(tolerance, 1))
 
 
+def _eigen():
+    """The Hessian's eigenvalues (flat first) and eigenvectors, the steep one pointing to larger m."""
+    lam, vectors = np.linalg.eigh(linear.hessian_line(_X))
+    return lam, vectors * np.where(vectors[0] < 0, -1.0, 1.0)
+
+
+def coordinates(paths):
+    """The error ``w - w*`` of iterates ``paths: (..., 2)`` along the eigenvectors: ``(..., 2)``,
+    the flat coordinate first, then the steep one."""
+    return (np.asarray(paths) - [_M_OLS, _B_OLS]) @ _eigen()[1]
+
+
+def components(paths):
+    """The loss above its minimum split along the eigenvectors, ``lam_i / 2 * c_i^2``:
+    ``paths: (..., 2)`` -> ``(..., 2)``, the flat term first. The two add up to ``J - J*``."""
+    return _eigen()[0] / 2 * coordinates(paths) ** 2
+
+
+def regime_numbers(lr, steps):
+    """What ``steps`` steps at rate ``lr`` leave of each coordinate of the start's error, as text:
+    ``steep_left`` (percent of the coordinate across the valley still left) and ``flat_done``
+    (percent of the way along the valley floor covered)."""
+    path = descend([lr], steps)[0]
+    flat, steep = coordinates(path[-1]) / coordinates(path[0])
+    return numbers(lr=shown(lr, "g"), steps=shown(steps, ",d"), steep_left=shown(100 * abs(steep), ".1f"),
+                   flat_done=shown(100 * (1 - flat), ".1f"))
+
+
+def walk_phase_numbers(lr=0.03, steps=4000, share=0.01):
+    """The two phases of the walk: ``cross``, the first step after which less than ``share`` of the
+    steep coordinate is left, and ``creep``, the steps after it; plus the loss's drop in the first
+    five steps (``drop``, in powers of ten) and the factor per step after step 20 (``per_step``,
+    measured, against ``predicted = (1 - lr lam_min)^2``)."""
+    path = descend([lr], steps)[0]
+    steep = np.abs(coordinates(path)[:, 1] / coordinates(path[0])[1])
+    cross = int(np.argmax(steep < share))
+    excess = mse(path) - _J_MIN
+    per_step = excess[21:101] / excess[20:100]
+    return numbers(cross=cross, creep=shown(steps - cross, ",d"), drop=shown(np.log10(excess[0] / excess[5]), ".1f"),
+                   per_step=shown(float(per_step.mean()), ".4f"), per_step_spread=float(np.ptp(per_step)),
+                   predicted=shown((1 - lr * _eigen()[0][0]) ** 2, ".4f"))
+
+
+def fastest_numbers(tolerance=1e-6, grid=401):
+    """alpha_best against the rate that reaches ``J - J* < tolerance`` fastest from ``START``.
+
+    The loss splits into a flat and a steep term (:func:`components`). ``flat0``, ``steep0`` and
+    ``weight`` (their ratio) at the start; the fastest rate ``fast`` on a grid of ``grid`` rates
+    from 0.9 alpha_best to alpha_best (searched with :func:`predicted_steps`, then measured), its
+    factors ``fast_flat``, ``fast_steep`` and the steps ``steps_fast`` against ``steps_best``.
+    """
+    lam = _eigen()[0]
+    best = 2 / lam.sum()
+    flat0, steep0 = components(START)
+    lrs = best * np.linspace(0.9, 1.0, grid)
+    fast = float(lrs[np.argmin(predicted_steps(lrs, tolerance, steps=3000))])
+    steps_fast, steps_best = steps_to_converge([fast, best], tolerance, steps=3000)
+    return numbers(flat0=shown(flat0, ".3f"), steep0=shown(steep0, ".1f"), weight=shown(steep0 / flat0, ".0f"),
+                   fast=shown(fast, ".4f"), fast_share=shown(100 * fast / best, ".1f"),
+                   best_factor=shown(1 - best * lam[0], ".5f"),
+                   fast_flat=shown(1 - fast * lam[0], ".5f"), fast_steep=shown(abs(1 - fast * lam[1]), ".4f"),
+                   steps_fast=shown(int(steps_fast), ",d"), steps_best=shown(int(steps_best), ",d"),
+                   tolerance=scientific_text(tolerance, 1))
+
+
+def components_figure(rates, tolerance=1e-6, steps=1500):
+    """The two terms of the loss (flat and steep) and their sum against the step, one panel per
+    rate of ``rates = {name: lr}``, with the ``tolerance`` as a dashed line."""
+    fig, axes = plt.subplots(1, len(rates), figsize=(8.8, 3.3), sharey=True)
+    t = np.arange(steps + 1)
+    for ax, (name, lr) in zip(axes, rates.items()):
+        terms = components(descend([lr], steps)[0])
+        ax.plot(t, terms.sum(axis=1), color=COLORS["ink"], linewidth=2.4, alpha=0.35, label="$J - J^*$, the sum")
+        ax.plot(t, terms[:, 1], color=COLORS["bad"], label="steep term")
+        ax.plot(t, terms[:, 0], color=COLORS["good"], label="flat term")
+        ax.axhline(tolerance, color=COLORS["residual"], linestyle="--", linewidth=1)
+        reached = int(np.argmax(terms.sum(axis=1) < tolerance))
+        ax.axvline(reached, color=COLORS["ink"], linestyle=":", linewidth=1)
+        ax.text(reached, 1e2, f" step {reached:,}", fontsize=9, color=COLORS["ink"])
+        set_axes(ax, xlabel="step $t$", yscale="log", title=f"{name}: α = {lr:.4f}", ylim=(1e-9, 1e3),
+                 ylabel="term of $J(w_t) - J^*$" if ax is axes[0] else "")
+        ax.title.set_size(10)
+    axes[0].legend(loc="lower left", fontsize=8.5)
+    return figure(fig)
+
+
+def tuning_numbers(lrs, measured):
+    """About the steps-against-rate curve ``measured`` over ``lrs`` (relative to ALPHA_MAX):
+    the steps at the smallest rate and at its double (``small``, ``double``), the fastest rate
+    measured (``best_share`` of the threshold, ``best_steps``) and the share of the next one."""
+    lrs, measured = np.asarray(lrs), np.asarray(measured)
+    j = int(np.argmin(np.abs(lrs - 2 * lrs[0])))
+    k = int(np.argmin(measured))
+    return numbers(small=shown(int(measured[0]), ",d"), double=shown(int(measured[j]), ",d"),
+                   small_share=shown(lrs[0] / ALPHA_MAX, ".2f"), double_share=shown(lrs[j] / ALPHA_MAX, ".2f"),
+                   best_share=shown(lrs[k] / ALPHA_MAX, ".2f"), best_steps=shown(int(measured[k]), ",d"),
+                   next_share=shown(lrs[k + 1] / ALPHA_MAX, ".2f"), next_diverges=bool(np.isinf(measured[k + 1])))
+
+
 def speed_figure(lrs, measured, predicted, alpha_max):
     """Steps to converge against the learning rate: measured runs as dots, the prediction as a line."""
     fig, ax = plt.subplots(figsize=(6.0, 3.6))
@@ -288,57 +389,77 @@ _LAM_MIN, _LAM_MAX = np.linalg.eigvalsh(linear.hessian_line(_X))
 #: The threshold 2 / lam_max of the seven points' bowl.
 ALPHA_MAX = 2 / _LAM_MAX
 
-#: The explorable's learning rates: 12 per doubling, from 1/16 of the threshold to 1.22 times it,
+#: The explorable's learning rates: 10 per doubling, from about 1/16 of the threshold to 1.19 times it,
 #: half a stop off the threshold itself (so there is a stop just below it and one just above).
-LR_STEPS = ALPHA_MAX * 2.0 ** ((np.arange(-47, 5) - 0.5) / 12)
+LR_STEPS = ALPHA_MAX * 2.0 ** ((np.arange(-39, 4) - 0.5) / 10)
 
-#: The explorable's step counts: every step up to 10, then spaced evenly on a log scale to 3,000.
-STEP_STEPS = np.concatenate([np.arange(10), np.unique(np.round(np.geomspace(10, 3000, 36))).astype(int)])
+#: The explorable's step counts: every step up to 40 (so that playing follows single steps), then
+#: spaced evenly on a log scale to 3,000.
+#: 100, 300 and 1,000 are stops too, for the things to try.
+STEP_STEPS = np.union1d(np.arange(41), np.concatenate([np.round(np.geomspace(40, 3000, 32)), [100, 300, 1000]])
+                        ).astype(int)
 
-#: The step count the explorable starts at (and shows where it cannot move): the stop nearest 300.
-DEFAULT_STEPS = int(STEP_STEPS[np.argmin(np.abs(STEP_STEPS - 300))])
+#: The step count the explorable starts at: step 0, the start.
+DEFAULT_STEPS = 0
 
-#: The path is drawn with every step up to this one, then with a sample of the later ones.
-_DENSE = 30
+#: Two iterates closer than this share of the map's width or height are one point on screen.
+_TOLERANCE = 1 / 1000
+
+#: Iterates up to this step are drawn as dots as well as joined by the path's line.
+_DOTTED = 40
 
 
-def _drawn(k):
-    """The step indices drawn for a path that has run ``k`` steps (at most 46)."""
-    later = np.round(np.geomspace(_DENSE, max(k, _DENSE), 16)).astype(int) if k > _DENSE else []
-    return np.unique(np.concatenate([np.arange(min(k, _DENSE) + 1), later])).astype(int)
+def _visible_iterates(path, tolerance=_TOLERANCE):
+    """The steps whose iterates the explorable's path line goes through: every step at which the
+    iterate moves to another cell of a grid ``tolerance`` of the map's width and height wide
+    (finer than a pixel), and every stop of the steps slider. An iterate left out lies in the
+    same cell as the one before it, so no screen can tell the line without it apart.
+    Returns the kept step numbers, ``(k,)``, increasing: the path at a step is then a prefix of
+    the path at any later step (and is stored once)."""
+    ran = last_finite(path)
+    scale = np.array([M_WINDOW[1] - M_WINDOW[0], B_WINDOW[1] - B_WINDOW[0]])
+    cells = np.floor(path[:ran + 1] / (scale * tolerance))
+    moved = np.flatnonzero(np.any(cells[1:] != cells[:-1], axis=1)) + 1
+    return np.union1d(np.concatenate([[0], moved]), STEP_STEPS[STEP_STEPS <= ran])
 
 
 def descent_view(fig):
     """The explorable: the path of gradient descent on the contour map (left) and the loss above
     its minimum against the step (right), for one learning rate and a number of steps.
 
-    Paths for every rate of ``LR_STEPS`` are computed once. Returns ``update(lr, steps)``.
+    The path is the line through *every* iterate up to the chosen step, consecutive ones joined
+    (dots mark the first 40); the loss curve joins its values at the slider's stops, which
+    include every step up to 40. Paths for every rate of ``LR_STEPS`` are computed once.
+    Returns ``update(lr, steps)``.
     """
     paths = descend(LR_STEPS, int(STEP_STEPS[-1]))
     excess = mse(paths) - _J_MIN
     index = {float(lr): i for i, lr in enumerate(LR_STEPS)}
+    kept = [_visible_iterates(path) for path in paths]
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.1])
     _contour(left, levels=12)
     rplots.mark_point(left, *START, marker="o", color="white", size=6)
     left.set_title("path on the contour map")
-    path_line, = left.plot([], [], "-o", color=COLORS["highlight"], markersize=2.5, linewidth=1.1,
-                           markeredgewidth=0)
+    path_line, = left.plot([], [], "-", color=COLORS["highlight"], linewidth=1.0)
+    dots, = left.plot([], [], "o", color=COLORS["highlight"], markersize=2.5, markeredgewidth=0)
     here = rplots.mark_point(left, *START, color=COLORS["highlight"], size=7)
     note = left.text(0.03, 0.03, "", transform=left.transAxes, fontsize=9, color=COLORS["ink"], bbox=_NOTE_BOX)
-    loss_line, = right.plot([], [], color=COLORS["data"])
+    loss_line, = right.plot([], [], "-", color=COLORS["data"])
     right.set_xscale("symlog", linthresh=10, linscale=0.6)
     set_axes(right, xlabel="step $t$", ylabel="$J(w_t) - J^*$", yscale="log", xlim=(0, STEP_STEPS[-1]),
              ylim=(1e-9, 1e6), title="the loss above its minimum")
     right.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    freeze_background(fig, [path_line, here, loss_line, note])
+    freeze_background(fig, [path_line, dots, here, loss_line, note])
 
     def update(lr, steps):
         i = index[float(lr)]
         ran = last_finite(paths[i])
         k = min(int(steps), ran)
-        drawn = _drawn(k)
-        path_line.set_data(paths[i, drawn, 0], paths[i, drawn, 1])
+        shown = kept[i][kept[i] <= k]
+        path_line.set_data(paths[i, shown, 0], paths[i, shown, 1])
+        dots.set_data(paths[i, :min(k, _DOTTED) + 1, 0], paths[i, :min(k, _DOTTED) + 1, 1])
         here.set_data([paths[i, k, 0]], [paths[i, k, 1]])
+        drawn = STEP_STEPS[STEP_STEPS <= k]
         loss_line.set_data(drawn, np.clip(excess[i, drawn], 1e-12, 1e8))
         if ran < steps:
             note.set_text(f"diverged: |w| passed 10⁶ at step {ran + 1}")
@@ -349,14 +470,42 @@ def descent_view(fig):
     return update
 
 
+def explore_numbers(share=0.01, steps=300):
+    """What the explorable's things to try find, as text: at the smallest rate, the step after
+    which less than ``share`` of the steep coordinate is left (``floor_step``) and the percent of
+    the way along the floor covered after the last stop (``flat_done``); the stop nearest
+    ``1 / lam_max`` (``one_step``); the stops on both sides of the threshold and the step at which
+    the one above diverges; the stop with the lowest loss after ``steps`` steps (``lowest``)."""
+    paths = descend(LR_STEPS, int(STEP_STEPS[-1]))
+    c = coordinates(paths)
+    steep = np.abs(c[0, :, 1] / c[0, 0, 1])
+    below, above = LR_STEPS[LR_STEPS < ALPHA_MAX][-1], LR_STEPS[LR_STEPS > ALPHA_MAX][0]
+    with np.errstate(invalid="ignore"):
+        excess = np.where(np.isfinite(paths[:, steps, 0]), mse(paths[:, steps]) - _J_MIN, np.inf)
+    return numbers(smallest=shown(LR_STEPS[0], ".4f"), floor_step=int(np.argmax(steep < share)),
+                   flat_done=shown(100 * (1 - c[0, -1, 0] / c[0, 0, 0]), ".0f"),
+                   last=shown(int(STEP_STEPS[-1]), ",d"),
+                   one_step=shown(LR_STEPS[np.argmin(np.abs(LR_STEPS - 1 / _LAM_MAX))], ".4f"),
+                   below=shown(below, ".4f"), above=shown(above, ".4f"),
+                   diverged_at=shown(last_finite(descend([above], int(STEP_STEPS[-1]))[0]) + 1, ",d"),
+                   steps=shown(steps, ",d"), lowest=shown(LR_STEPS[np.argmin(excess)], ".4f"))
+
+
 # --- Exercises ------------------------------------------------------------------------------------
 
 _G_31 = np.array(linear.mse_grad_line(_X, _Y, 0.5, 1.0))
-_W_31 = np.array([0.5, 1.0]) - 0.01 * _G_31
+_W0_31 = np.array([0.5, 1.0])
+_W_31 = _W0_31 - 0.01 * _G_31
 check_3_1 = NumberCheck(_W_31, rtol=1e-4, hints=[
-    (np.array([0.5, 1.0]) + 0.01 * _G_31, "You stepped uphill: subtract the gradient, do not add it."),
-    (np.array([0.5, 1.0]) - _G_31, "The step is the gradient times the learning rate 0.01."),
+    (_W0_31 + 0.01 * _G_31, "You stepped uphill: subtract the gradient, do not add it."),
+    (_W0_31 - _G_31, "The step is the gradient times the learning rate 0.01."),
     (-0.01 * _G_31, "That is the step itself; add it to the starting point (0.5, 1.0)."),
+    (_W0_31 - 0.005 * _G_31, "Your gradient is half as large as it should be: differentiating the square "
+                            "brings down a factor 2."),
+    (_W0_31 - 0.07 * _G_31, "Your gradient is 7 times too large: the MSE averages over the points, so the "
+                           "gradient is a mean over them, not a sum."),
+    (_W0_31 + 0.005 * _G_31, "Two slips: the gradient has a factor −2 in front of the means (the minus from "
+                            "the residual y − f(x), the 2 from the square)."),
 ], hint="Compute the gradient (dJ/dm, dJ/db) at (0.5, 1.0), multiply it by 0.01, and subtract it "
         "from (0.5, 1.0).")
 
@@ -365,6 +514,11 @@ check_3_2 = NumberCheck(0.2, rtol=1e-3, hints=[
     (0.1, "That rate removes the whole error in one step; the threshold, where the steps stop "
           "shrinking, is twice as large."),
     (2.0, "Divide by the curvature f''(w) = 10, not by 1."),
+    (10.0, "That is the curvature f''(w) itself; the threshold is 2 divided by it."),
+    (1.0, "That is the threshold of f(w) = w², whose curvature is 2; this parabola is five times as "
+          "curved."),
+    (-0.2, "A learning rate is positive: the step goes against the derivative, and α only sets its "
+           "length."),
 ], hint="Each step multiplies w by (1 - α f''(w)). For which α does that factor reach -1?")
 
 
@@ -385,7 +539,20 @@ def _tilted_grad(w):
 
 _CASES_33 = [(_bowl_grad, [3.0, 1.0], 0.05, 10), (_tilted_grad, [0.0, 0.0], 0.1, 25),
              (grad, [0.0, 0.0], 0.02, 50), (_tilted_grad, [0.5, 0.5], 0.3, 0)]
-check_3_3 = FunctionCheck(_reference_descent, _CASES_33, hints=[
+_A_33 = np.array([1.0, -2.0])
+check_3_3 = FunctionCheck(_reference_descent, _CASES_33, proxy=(
+    "What does your `descend(lambda w: 2 * (w - np.array([1.0, -2.0])), [0.0, 0.0], 0.1, 3)` "
+    "return? (Three steps on the bowl (w₁ − 1)² + (w₂ + 2)²; give the pair.)",
+    (_tilted_grad, [0.0, 0.0], 0.1, 3), [
+        ((1 - 1.2 ** 3) * _A_33, "Your steps go uphill: subtract lr times the gradient."),
+        (0.6 * _A_33, "Evaluate the gradient again at every new point: it changes as w moves."),
+        (0.2 * _A_33, "That is one step; take as many as `steps` says, each from the point the "
+                      "previous one reached."),
+        ((1 - 0.8 ** 2) * _A_33, "That is two steps: the loop should run `steps` times."),
+        ((1 - 0.8 ** 4) * _A_33, "That is four steps: the loop should run `steps` times."),
+        ((1 - 0.9 ** 3) * _A_33, "Your steps are half as long: multiply the whole gradient by lr, "
+                                 "and no extra 1/2."),
+    ]), hints=[
     (lambda f: np.allclose(f(_tilted_grad, [0.0, 0.0], 0.1, 1), [-0.2, 0.4]),
      "Your steps go uphill: subtract lr times the gradient."),
     (lambda f: np.allclose(f(_tilted_grad, [0.0, 0.0], 0.1, 2), [0.2, -0.4]),
@@ -406,6 +573,11 @@ check_3_4 = ChoiceCheck(_REGIMES[1], _REGIMES, explanations={
 
 _LAM_CENTRED = np.linalg.eigvalsh(linear.hessian_line(_X - _X.mean()))
 check_3_5 = NumberCheck(2 / _LAM_CENTRED[-1], rtol=1e-3, hints=[
+    (2 / _LAM_CENTRED.sum(), "That is α_best, the rate with the best worst-case factor; the question asks "
+                             "for the largest rate that still converges."),
+    (2 / (_LAM_CENTRED[-1] / 2),
+     "The Hessian of the MSE carries a factor 2 (from differentiating the square): its entries are "
+     "2 × mean of (x - x̄)² and 2."),
     (2 / _LAM_CENTRED[0], "That is 2 over the smallest curvature; the steepest direction is the one that "
                           "limits the rate."),
     (ALPHA_MAX, "That is the threshold of the bowl of the raw x; centre x first."),
