@@ -33,7 +33,7 @@ book: $(INSTALLED) $(MATHJAX) $(FONTS)
 	@echo "The book is built. Open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"
 
 test: $(INSTALLED) $(TEST_INSTALLED) $(CHROMIUM)
-	$(BIN)/python -m pytest tests -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest tests chapters --nbval-lax -n 2 --dist loadfile -q
 
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab chapters

@@ -42,6 +42,8 @@ def test_chapter_structure(path):
     assert "print(" not in "".join(notebook["cells"][-1]["source"]), "the key-number cell prints nothing"
     code = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
     assert "explore(" in code, "every chapter has at least one explorable"
+    ids = [cell.get("id") for cell in notebook["cells"]]
+    assert None not in ids and len(set(ids)) == len(ids), "every cell has its own id (nbformat 4.5)"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)

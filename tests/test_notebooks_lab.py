@@ -6,10 +6,12 @@ markdown (``{ref}``, ``{numref}``, and ``{eq}`` to a ``$$ ... $$ (label)`` or ``
 numbered within the notebook), ``{term}`` (as its text, styled as a link: the glossary is
 another file) and ``{eval}`` numbers, but it shows any other role or directive raw or as an
 error (``{glue:text}``, ``{glue:figure}``, a ``{numref}`` to a figure that lives in a code cell's
-metadata or an ``{eq}`` to another chapter's equation, which it marks "not found"...). The first tests read the chapters' markdown and fail on such syntax; the last one
-does what Run All does in Lab (code cells in order, and each markdown cell's ``{eval}``
-expressions evaluated in the kernel when the cell is reached) and fails on any error, warning
-or number that would not read as text.
+metadata or an ``{eq}`` to another chapter's equation, which it marks "not found"...). The first
+tests read the chapters' markdown and fail on such syntax. Run All as Lab does it (code cells in
+order, and each markdown cell's ``{eval}`` expressions evaluated in the kernel when the cell is
+reached) is nbval's run of the chapters in ``make test``, with the Lab checks riding on it (the
+repository's ``conftest.py`` and ``tests/lab_checks.py``); the last tests here show that those
+checks fail on what a reader would see wrong.
 """
 
 import json
@@ -17,6 +19,8 @@ import re
 from pathlib import Path
 
 import pytest
+
+from lab_checks import MIN_FIGURES, lab_problems_of_run
 
 ROOT = Path(__file__).parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
@@ -112,102 +116,55 @@ def test_lab_check_accepts_what_lab_renders():
     assert "glue()" in lab_problems(_notebook(code=['glue("x", 1, display=False)']))[0]
 
 
-# --- Run All as JupyterLab does it ----------------------------------------------------------------
+# --- What Run All shows: checked on nbval's run (conftest.py), here on small made-up runs ----------
 
-def run_like_lab(path):
-    """Run the chapter in a fresh kernel as Lab's Run All does, evaluating {eval} at each markdown cell.
-
-    Returns ``(outputs, evals)``: per code cell index the list of its outputs (nbformat-like
-    dicts), and per expression its ``text/plain`` value or an ``"ERROR ..."`` string.
-    """
-    from jupyter_client.manager import start_new_kernel
-
-    notebook = load(path)
-    km, kc = start_new_kernel(kernel_name="python3", cwd=str(path.parent))
-    outputs, evals = {}, {}
-    try:
-        for index, cell in enumerate(notebook["cells"]):
-            source = "".join(cell["source"])
-            if cell["cell_type"] == "code":
-                collected = []
-                kc.execute_interactive(source, timeout=120, output_hook=lambda msg: _collect(msg, collected))
-                outputs[index] = collected
-            else:
-                names = [content for role, content in ROLE.findall(source) if role == "eval"]
-                if not names:
-                    continue
-                reply = kc.execute_interactive("", timeout=60, silent=True,
-                                               user_expressions={str(k): n for k, n in enumerate(names)})
-                for k, name in enumerate(names):
-                    result = reply["content"]["user_expressions"][str(k)]
-                    evals[name] = (result["data"]["text/plain"] if result["status"] == "ok"
-                                   else f"ERROR {result.get('ename')}: {result.get('evalue')}")
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-    return outputs, evals
+def _run(*cells):
+    """A notebook of ``(cell_type, source, tags, mystnb)`` cells."""
+    return {"cells": [{"cell_type": kind, "source": source, "metadata": {"tags": tags, "mystnb": meta}}
+                      for kind, source, tags, meta in cells]}
 
 
-def _collect(msg, collected):
-    kind = msg["msg_type"]
-    if kind in ("stream", "display_data", "execute_result", "error"):
-        collected.append({"output_type": kind, **msg["content"]})
+_FIGURE_META = {"figure": {"caption": "A caption.", "name": "fig-a"}, "image": {"alt": "x" * 50}}
+_GOOD = _run(*[("code", "fig()", [], _FIGURE_META)] * MIN_FIGURES, ("code", "check_1_1(answer)", [], {}),
+             ("code", "# One way\ncheck_1_1.confirm(1)", ["hide-cell"], {}))
+_PNG = {"output_type": "display_data", "data": {"image/png": "...", "text/plain": "<Figure>"}}
+_NO_ANSWER = {"output_type": "stream", "name": "stdout", "text": "No answer yet."}
 
 
-def _text(output):
-    if output["output_type"] == "stream":
-        return output["text"]
-    if output["output_type"] == "error":
-        return "\n".join(output["traceback"])
-    return output.get("data", {}).get("text/plain", "")
+def _outputs(**changes):
+    outputs = {k: [_PNG] for k in range(MIN_FIGURES)}
+    outputs.update({MIN_FIGURES: [_NO_ANSWER], MIN_FIGURES + 1: []})
+    outputs.update({int(k[1:]): v for k, v in changes.items()})
+    return outputs
 
 
-@pytest.fixture(scope="module", params=CHAPTERS, ids=lambda p: p.name)
-def lab_run(request):
-    return load(request.param), run_like_lab(request.param)
+def test_a_good_run_has_no_problem():
+    assert lab_problems_of_run(_GOOD, _outputs(), {"fits.m": "0.3356"}) == []
 
 
-def test_lab_run_all_has_no_error_or_warning(lab_run):
-    notebook, (outputs, _) = lab_run
-    for index, cell_outputs in outputs.items():
-        for output in cell_outputs:
-            assert output["output_type"] != "error", f"cell {index} raised:\n{_text(output)}"
-            assert not (output["output_type"] == "stream" and output["name"] == "stderr"), \
-                f"cell {index} wrote to stderr:\n{output['text']}"
+@pytest.mark.parametrize("outputs, evals, complaint", [
+    (_outputs(c0=[{"output_type": "error", "traceback": ["ZeroDivisionError"]}]), {"a": "1"}, "cell 0 raised"),
+    (_outputs(c1=[_PNG, {"output_type": "stream", "name": "stderr", "text": "careful"}]), {"a": "1"}, "stderr"),
+    (_outputs(), {}, "no computed number"),
+    (_outputs(), {"a": "ERROR NameError: a"}, "fails when its markdown cell is run"),
+    (_outputs(), {"a": "'0.3'"}, "wrap it in nblib.chapters.shown"),
+    (_outputs(), {"a": "0.33561234"}, "unformatted float"),
+    (_outputs(c4=[]), {"a": "1"}, "does not say 'No answer yet'"),
+    (_outputs(c5=[{"output_type": "stream", "name": "stdout", "text": "Correct!"}]), {"a": "1"}, "shows output"),
+    ({k: v for k, v in _outputs().items() if k}, {"a": "1"}, "only 3 figures"),
+])
+def test_run_checks_fail_on_what_a_reader_would_see_wrong(outputs, evals, complaint):
+    problems = lab_problems_of_run(_GOOD, outputs, evals)
+    assert any(complaint in problem for problem in problems), problems
 
 
-def test_every_eval_number_reads_as_text(lab_run):
-    _, (_, evals) = lab_run
-    assert evals, "the chapter shows no computed number"
-    for name, text in evals.items():
-        assert not text.startswith("ERROR"), f"{{eval}}`{name}` fails when its markdown cell is run: {text}"
-        assert not text[:1] in "'\"<", f"{{eval}}`{name}` shows {text!r}: wrap it in nblib.chapters.shown"
-        assert not re.fullmatch(r"-?\d+\.\d{6,}(e[-+]\d+)?", text), \
-            f"{{eval}}`{name}` shows the unformatted float {text}: wrap it in nblib.chapters.shown"
+def test_a_figure_without_caption_or_alt_text_is_named():
+    bare = _run(*[("code", "fig()", [], {})] * MIN_FIGURES, ("code", "check_1_1(answer)", [], {}))
+    problems = lab_problems_of_run(bare, _outputs(), {"a": "1"})
+    assert sum("without a caption" in p for p in problems) == MIN_FIGURES
+    assert sum("without alt text" in p for p in problems) == MIN_FIGURES
 
 
-def test_figures_are_captioned_labelled_and_described(lab_run):
-    notebook, (outputs, _) = lab_run
-    figures = 0
-    for index, cell_outputs in outputs.items():
-        if any("image/png" in o.get("data", {}) for o in cell_outputs):
-            figures += 1
-            meta = notebook["cells"][index]["metadata"].get("mystnb", {})
-            assert meta.get("figure", {}).get("caption") and meta["figure"].get("name"), \
-                f"cell {index} draws a figure without a caption and a name in its mystnb metadata"
-            assert len(meta.get("image", {}).get("alt", "")) > 40, f"cell {index} draws a figure without alt text"
-    assert figures >= 4
-
-
-def test_run_all_reveals_no_answer(lab_run):
-    notebook, (outputs, _) = lab_run
-    for index, cell in enumerate(notebook["cells"]):
-        if "hide-cell" in cell["metadata"].get("tags", []) or "remove-cell" in cell["metadata"].get("tags", []):
-            assert outputs[index] == [], f"cell {index} (a solution or a check) shows output under Run All"
-        for output in outputs.get(index, []):
-            assert "Correct" not in _text(output), f"cell {index} shows a verdict under Run All"
-    starters = [i for i, c in enumerate(notebook["cells"])
-                if c["cell_type"] == "code" and re.search(r"^check_\d+_\d+\((answer|\w+)\)$", "".join(c["source"]), re.M)]
-    assert starters, "no starter cells found"
-    for index in starters:
-        assert "No answer yet" in "".join(_text(o) for o in outputs[index]), f"starter cell {index} does not say 'No answer yet'"
+def test_make_test_validates_the_chapters_with_nbval():
+    command = next(line for line in (ROOT / "Makefile").read_text().splitlines() if "$(BIN)/python -m pytest" in line)
+    assert "chapters" in command.split() and "--nbval-lax" in command.split()
