@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from nblib import gradcheck
+from nblib import gradcheck, optim, surfaces
 from nblib.chapters import ch04
+from nblib.nn import MLP
 
 matplotlib.use("Agg")
 
@@ -68,21 +69,113 @@ def test_stuck_runs_and_epochs():
     assert after.full.value > 1 and after.sorted.value > after.one.value
 
 
-def test_explorable_has_over_a_hundred_batch_sizes_and_draws_every_frame():
-    assert len(ch04.BATCH_SIZES) >= 101 and ch04.BATCH_SIZES[0] == 1 and ch04.BATCH_SIZES[-1] == 1000
+def test_the_slice_has_one_basin_and_is_lopsided():
+    a, losses, accuracy = ch04.landscape()
+    plane = ch04.landscape_numbers(losses)
+    assert ch04.local_minima(losses).tolist() == [[20, 20]]             # the only one, at the centre
+    assert plane.high.value > 10 * plane.low.value > 10 * plane.centre.value
+    assert plane.n_params.value == MLP([2, 16, 2]).n_params == 82
+    assert accuracy > 0.9
+
+
+def test_where_the_stuck_runs_end():
+    runs = ch04.trouble_runs(x, y)
+    _, bumpy = runs["local minimum"]
+    end = bumpy.path[-1]
+    assert np.linalg.norm(surfaces.bumpy.grad(end)) < 1e-6                 # a dip ...
+    assert np.linalg.norm(end - bumpy.path[0]) < 1 < np.linalg.norm(bumpy.path[0])   # ... the nearest one
+    _, saddle = runs["saddle"]
+    assert np.allclose(saddle.path[-1], [0.0, np.sqrt(2)], atol=1e-6)       # tipped into a minimum
+    on_ridge = surfaces.run(optim.SGD(lr=0.05), surfaces.saddle, start=[-2.0, 0.0], steps=200)
+    assert (on_ridge.path[:, 1] == 0).all()                                 # never leaves y = 0
+    _, plateau = runs["plateau"]
+    assert abs(plateau.losses[-1] - plateau.losses[-1000]) < 1e-3           # still on the plateau
+
+
+def test_batch_minibatch_and_stochastic_paths():
+    w_best = np.polyfit(x_line, y_line, 1)
+    paths = {B: ch04.batch_descent(x_line, y_line, B, 0.1, 60, ch04.LINE_START) for B in (1000, 32, 1)}
+    wiggle = ch04.paths_numbers(paths, w_best)
+    assert wiggle.mini.value < 0.1 < 1 < wiggle.one.value
+    assert wiggle.one_end.value > 0.1 > 1000 * wiggle.batch_end.value
+
+
+def test_one_example_is_noisier_than_the_gradient_it_estimates():
+    sizes = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+    measured, law = ch04.gradient_spread(x_line, y_line, ch04.LINE_START, sizes)
+    true = ch04.per_example_grads(x_line, y_line, ch04.LINE_START).mean(axis=0)[0]
+    g = ch04.per_example_grads(x_line, y_line, ch04.LINE_START)[:, 0]
+    spread = ch04.spread_numbers(sizes, measured, law, true, per_example=g)
+    assert spread.one.value > abs(spread.gradient.value)
+    # the measured spreads agree with the law to within their own uncertainty
+    assert spread.median.value < 2 * spread.se.value and spread.gap.value < 5 * spread.se.value
+    assert 1 < spread.se.value < 2
+
+
+def test_epochs_shuffling_and_a_smaller_late_rate():
+    after = ch04.epoch_numbers(ch04.epoch_runs(x_line, y_line), x_line, y_line)
+    best = after.best.value
+    # after one epoch, batch sizes 1 and 32 are close to the bottom, the full batch is far
+    assert after.first_one.value < best + 0.05 and after.first_mini.value < best + 0.05
+    assert after.first_full.value > best + 5
+    # the stochastic run jitters above the bottom; one epoch at a tenth of the rate settles it
+    assert after.one.value - best > 0.01 > 10 * after.decayed.value
+    # the unshuffled run fits the end it saw last (the largest x) better
+    assert abs(after.sorted_high.value) < abs(after.sorted_low.value)
+
+
+def test_equal_batches_match_a_plain_loop_over_the_same_orders():
+    for B in (1, 7, 300, 499, 700):
+        runs, updates = 2, 12
+        paths = ch04.equal_batch_runs(x_line, y_line, B, 0.1, updates, ch04.LINE_START, runs=runs, seed=5)
+        per_epoch = 1000 // B
+        orders = ch04.epoch_orders(1000, runs, -(-updates // per_epoch), seed=5)
+        for r in range(runs):
+            w = ch04.LINE_START.copy()
+            for t in range(updates):
+                e, k = divmod(t, per_epoch)
+                batch = orders[r, e, k * B:(k + 1) * B]
+                assert len(batch) == B                       # never a short batch
+                res = y_line[batch] - (w[0] * x_line[batch] + w[1])
+                w = w - 0.1 * np.array([-2 * np.mean(x_line[batch] * res), -2 * np.mean(res)])
+            assert np.allclose(paths[r, -1], w)
+
+
+def _note(batch_size):
     fig = Figure(figsize=(8.6, 3.5))
-    update = ch04.batch_view(fig)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for B in ch04.BATCH_SIZES:
-            assert update(batch_size=int(B)).startswith("Batch size")
-        fig.canvas.draw()
+    sentence = ch04.batch_view(fig)(batch_size=batch_size)
+    return float(sentence.rsplit(" is ", 1)[1].split()[0]), ch04.batch_frames()[batch_size]
+
+
+def test_try_moving_up_the_note_shrinks_steadily():
+    frames = ch04.batch_frames()
+    sizes = [int(B) for B in ch04.BATCH_SIZES]
+    note = {B: frames[B][2] for B in sizes}
+    assert all(note[b] < note[a] for a in sizes for b in sizes if b >= 2 * a)
+    assert _note(1)[0] == pytest.approx(note[1], abs=1e-4)
+    # the drawn run's loss curve jitters less at the end as B grows tenfold
+    jitter = [frames[B][1][-20:].std() for B in (1, 10, 100, 1000)]
+    assert jitter == sorted(jitter, reverse=True)
+
+
+def test_try_batch_size_30_removes_nine_tenths_of_the_extra_loss():
+    one, thirty, everything = _note(1)[0], _note(30)[0], _note(1000)[0]
+    assert thirty < 0.1 * one and everything < thirty
+
+
+def test_try_above_300_the_path_is_the_full_batch_path():
+    frames = ch04.batch_frames()
+    full = frames[1000][0]
+    for B in ch04.BATCH_SIZES[ch04.BATCH_SIZES >= 300]:
+        assert np.abs(frames[int(B)][0] - full).max() < 0.04
+        assert B / 30 >= 10
+    assert np.abs(frames[30][0] - full).max() > 0.04
 
 
 # --- Exercises --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("check, answer", [
-    (ch04.check_4_1, 32),
+    (ch04.check_4_1, 16),
     (ch04.check_4_2, 4),
     (ch04.check_4_3, "a saddle point"),
     (ch04.check_4_4, [-2 * 0.8 ** 100, 0.0]),
@@ -93,8 +186,13 @@ def test_right_answers_pass_quietly(check, answer):
 
 
 @pytest.mark.parametrize("check, wrong, hint", [
-    (ch04.check_4_1, 31, "last 8"),
-    (ch04.check_4_1, 31.25, "integer"),
+    (ch04.check_4_1, 15, "40 examples left over"),
+    (ch04.check_4_1, 15.625, "integer"),
+    (ch04.check_4_1, 64, "batch size"),
+    (ch04.check_4_1, 1000, "counts examples"),
+    (ch04.check_4_2, 1.41, "2^(1/4)"),
+    (ch04.check_4_2, 0.25, "above 1"),
+    (ch04.check_4_4, [-5.31e-5, 0.0], "2x"),
     (ch04.check_4_2, 2, "more than twice"),
     (ch04.check_4_2, 16, "Square"),
     (ch04.check_4_3, "a local minimum", "falls along y"),
@@ -107,8 +205,27 @@ def test_recognisable_mistakes_get_their_hint(check, wrong, hint):
     assert feedback.correct is False and hint in feedback.message, feedback.message
 
 
-@pytest.mark.parametrize("check", [ch04.check_4_1, ch04.check_4_2, ch04.check_4_3, ch04.check_4_4])
-@pytest.mark.parametrize("odd", [..., None, "4", 0.2j, [1, None], float("nan"), 10 ** 400, print])
+CHECKS = [ch04.check_4_1, ch04.check_4_2, ch04.check_4_3, ch04.check_4_4]
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_every_listed_mistake_gets_its_hint_and_none_is_judged_right(check):
+    """Each mistake of the list, at full precision and at 3 significant digits (``mistakes()``)."""
+    assert check.misjudged() == []
+    listed = check.mistakes()
+    assert len(listed) >= 2
+    for answer, message in listed:
+        feedback = check(answer)
+        assert feedback.correct is False and feedback.message == message, (answer, feedback.message)
+
+
+def test_updates_per_epoch_is_a_count_that_differs_from_the_batch_size():
+    assert ch04.check_4_1.integer and ch04.check_4_1.expected != 64
+    assert ch04.check_4_1(64).correct is False and ch04.check_4_1("16").correct is True
+
+
+@pytest.mark.parametrize("check", CHECKS)
+@pytest.mark.parametrize("odd", [..., None, "four", 0.2j, [1, None], float("nan"), 10 ** 400, print])
 def test_odd_answers_get_feedback_never_a_traceback(check, odd):
     feedback = check(odd)
     assert feedback.correct is not True and feedback.message

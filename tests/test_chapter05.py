@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from nblib import linear
 from nblib.chapters import ch05
 from nblib.data import seven_points
+from nblib.exercises import FunctionCheck
 from nblib.optim import SGD, Momentum, Nesterov
 from nblib.surfaces import elongated_bowl, run
 
@@ -96,22 +97,142 @@ def test_zigzag_and_momentum_numbers():
     assert str(mom.gain_constant_09) == "10" and str(mom.gain_alternating) == "0.625"
 
 
-def test_things_to_try_say_what_the_explorable_shows():
-    def final(lr, beta, name):
-        i, j = list(ch05.LR_STEPS).index(lr), list(ch05.BETA_STEPS).index(beta)
-        paths, losses = ch05._all_runs()[name]
-        return losses[-1, i, j]
-    assert np.isnan(final(0.14, 0.9, "Nesterov")) or final(0.14, 0.9, "Nesterov") > 1e4
-    assert final(0.14, 0.9, "momentum") < 1e3
-    assert final(0.086, 0.0, "plain") > elongated_bowl.f(elongated_bowl.start)        # the bounces grow
-    assert final(0.086, 0.45, "momentum") < 1e-2
-    assert final(0.11, 0.45, "momentum") < 1e-6
-    assert np.isnan(final(0.11, 0.45, "plain")) and np.isnan(final(0.11, 0.45, "Nesterov"))
-    at_005 = [final(0.05, 0.45, name) for name in ("plain", "momentum", "Nesterov")]
-    assert at_005[1] < min(at_005[0], at_005[2]) and max(at_005) < 2
-    assert np.isclose(final(0.08, 0.0, "plain"), 12.5 * 2.5 ** 2, rtol=0.01)       # bounces forever
-    for name in ("momentum", "Nesterov"):
-        assert final(0.05, 0.0, name) == pytest.approx(final(0.05, 0.0, "plain"))
+def test_a_smaller_rate_stops_the_zigzag_but_slows_the_walk_along_the_valley():
+    zz = ch05.zigzag_numbers()
+    assert zz.flips.value >= 30 and zz.lr_calm.value == 0.04
+    # every rate up to 1/25 keeps w2 on one side, and none of them is faster than 1/25
+    for lr in np.linspace(0.005, 0.04, 8):
+        result = run(SGD(lr), elongated_bowl, steps=3000)
+        assert ch05.sign_flips(result.path[:, 1]) == 0
+        assert ch05._steps_below(result.losses, 1e-3) >= zz.steps_calm.value
+    assert zz.steps_calm.value > 1.5 * zz.steps.value
+    # with the zig-zag, the across-valley part of the loss is small long before the whole loss is
+    assert zz.across_steps.value < zz.steps.value / 2
+    # above 2/25 the run diverges
+    assert run(SGD(0.081), elongated_bowl, steps=200).losses[-1] > elongated_bowl.f(elongated_bowl.start)
+    # the more elongated the bowl, the closer to 1 the best plain rate
+    rates = [ch05.theory(1.0, L)["rate_plain"] for L in (25.0, 100.0, 316.0)]
+    assert rates == sorted(rates)
+
+
+def test_momentum_swings_across_a_little_longer_but_arrives_sooner():
+    mom = ch05.momentum_numbers()
+    assert mom.across_plain.value < mom.across_momentum.value < 0.8
+    assert mom.steps_momentum.value < mom.steps_plain.value / 2
+    gradients, velocities = ch05.velocity_history(ch05.LR_ZIGZAG, ch05.BETA_DEMO, 25)
+    # caption: across, after the first step the velocity stays below the largest gradients
+    assert np.abs(velocities[1:, 1]).max() < np.abs(gradients[1:, 1]).max()
+    # along, the velocity builds up to more than twice the gradient
+    assert (velocities[2:5, 0] / gradients[2:5, 0] > 2).all()
+
+
+def test_nesterovs_step_brakes_where_the_ball_is_about_to_overshoot():
+    lr, beta, t = 0.05, 0.9, 4
+    _, velocities = ch05.velocity_history(lr, beta, t - 1)
+    w = run(Momentum(lr, beta), elongated_bowl, steps=t - 1).path[-1]
+    ahead = w - lr * beta * velocities[-1]
+    heavy = ahead - lr * elongated_bowl.grad(w)
+    nesterov = ahead - lr * elongated_bowl.grad(ahead)
+    assert abs(nesterov[1]) < abs(heavy[1])
+
+
+def test_polyak_is_best_among_fixed_steps_and_conjugate_gradient_is_faster():
+    opt, scope = ch05.optimum_numbers(), ch05.scope_numbers()
+    curvatures = np.linalg.eigvalsh(ch05.HESSIAN)
+    best = ch05.theory(*curvatures)
+    assert scope.grid_momentum.value >= best["rate_momentum"] - 1e-6
+    assert scope.grid_nesterov.value > best["rate_momentum"] + 0.01
+    assert opt.nesterov_at_momentum.value > 1 and opt.steps_nesterov.value > opt.steps_momentum.value
+    # conjugate gradient: still far after one step, at the minimum after two
+    assert scope.cg_one.value > 0.5 and scope.cg_two.value < 1e-12
+    path = ch05.conjugate_gradient_path(2)
+    assert np.allclose(path[-1], ch05.W_STAR, atol=1e-12)
+    # the theory's best learning rate is within a hair of divergence
+    margin = opt.margin.value / 100
+    assert 0 < margin < 0.01
+    assert ch05.rate(best["lr_momentum"] * (1 + margin + 0.001), best["beta"], curvatures) >= 1
+    # measured speed-up below the predicted one; momentum's measured factor a little above its rate
+    assert opt.rate_momentum.value < opt.measured_momentum.value < opt.rate_momentum.value + 0.02
+
+
+def test_the_best_beta_grows_with_the_condition_number_and_0_9_fits_kappa_1442():
+    scope, opt = ch05.scope_numbers(), ch05.optimum_numbers()
+    assert ch05.theory(1.0, scope.kappa_09.value)["beta"] == pytest.approx(0.9, abs=1e-4)
+    assert scope.beta_25.value < opt.beta.value < 0.9
+    speedups = [ch05.theory(1.0, k)["speedup"] for k in (25.0, 316.0, 1442.0)]
+    assert speedups == sorted(speedups)
+
+
+def _frame_after(lr, beta):
+    """Draw the explorable at (lr, beta, last step) and return its sentence and race_frame."""
+    fig = Figure(figsize=(8.6, 3.4))
+    update = ch05.race_view(fig)
+    return update(lr=lr, beta=beta, step=ch05.N_STEPS), ch05.race_frame(lr, beta, ch05.N_STEPS)
+
+
+def test_try_beta_0_makes_the_three_methods_one():
+    for lr in (0.02, 0.05, 0.08):
+        _, frame = _frame_after(lr, 0.0)
+        for name in ("momentum", "Nesterov"):
+            assert np.allclose(frame[name]["path"], frame["plain"]["path"])
+
+
+def test_try_lr_0_08_bounces_forever_and_0_086_diverges():
+    text, frame = _frame_after(0.08, 0.0)
+    path = frame["plain"]["path"]
+    assert not frame["plain"]["diverged"] and "plain 8e+01" in text
+    assert np.allclose(np.abs(path[:, 1]), 2.5) and ch05.sign_flips(path[:, 1]) == ch05.N_STEPS
+    text, frame = _frame_after(0.086, 0.0)
+    assert frame["plain"]["diverged"] and "plain diverged" in text
+    swings = np.abs(frame["plain"]["path"][:, 1])
+    assert (np.diff(swings[:-1]) > 0).all()                 # the bounces grow ...
+    assert swings[-1] == pytest.approx(elongated_bowl.ylim[1])   # ... until the path is cut at the edge
+
+
+def test_try_lr_0_086_beta_0_45_momentum_converges_where_plain_cannot():
+    text, frame = _frame_after(0.086, 0.45)
+    assert frame["plain"]["diverged"] and not frame["momentum"]["diverged"]
+    assert frame["momentum"]["losses"][-1] < 1e-2
+    assert ch05.elongated_numbers().limit_045.value > 0.086
+    assert ch05.rate(0.086, 0.45, [1.0, 25.0]) < 1 <= ch05.rate(0.086, 0.0, [1.0, 25.0])
+
+
+def test_try_lr_0_11_beta_0_45_then_0_05():
+    text, frame = _frame_after(0.11, 0.45)
+    assert frame["momentum"]["losses"][-1] < 1e-6
+    assert frame["plain"]["diverged"] and frame["Nesterov"]["diverged"]
+    assert "plain diverged" in text and "Nesterov diverged" in text
+    _, frame = _frame_after(0.05, 0.45)
+    finals = {name: shown["losses"][-1] for name, shown in frame.items()}
+    assert not any(shown["diverged"] for shown in frame.values())
+    assert finals["momentum"] < min(finals["plain"], finals["Nesterov"]) and max(finals.values()) < 2
+
+
+def test_try_beta_0_9_lr_0_14_momentum_circles_and_nesterov_diverges():
+    text, frame = _frame_after(0.14, 0.9)
+    heavy = frame["momentum"]
+    assert not heavy["diverged"] and heavy["losses"][-1] > 10
+    assert ch05.sign_flips(heavy["path"][:, 0]) >= 3        # it swings past the minimum along the valley
+    assert frame["Nesterov"]["diverged"] and "Nesterov diverged" in text
+    limit = ch05.elongated_numbers().limit_nesterov_09.value
+    assert ch05.rate(limit * 0.99, 0.9, [1.0, 25.0], "nesterov") < 1
+    assert ch05.rate(limit * 1.01, 0.9, [1.0, 25.0], "nesterov") > 1
+
+
+def test_diverged_paths_are_cut_at_the_window_and_named_once():
+    (x0, x1), (y0, y1) = elongated_bowl.xlim, elongated_bowl.ylim
+    for lr in ch05.LR_STEPS:
+        for beta in ch05.BETA_STEPS:
+            for shown in ch05.race_frame(lr, beta, ch05.N_STEPS).values():
+                if shown["diverged"]:
+                    path = shown["path"]
+                    assert (path[:, 0] >= x0 - 1e-9).all() and (path[:, 0] <= x1 + 1e-9).all()
+                    assert (path[:, 1] >= y0 - 1e-9).all() and (path[:, 1] <= y1 + 1e-9).all()
+    fig = Figure(figsize=(8.6, 3.4))
+    update = ch05.race_view(fig)
+    update(lr=0.14, beta=0.45, step=ch05.N_STEPS)
+    notes = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert sum(note.count("diverged") for note in notes) == 1
 
 
 def test_explorable_frames_draw_without_warnings():
@@ -141,7 +262,7 @@ def _step(w, z, g, lr, beta):
 
 
 @pytest.mark.parametrize("check, answer", [
-    (ch05.check_5_1, 2.71),
+    (ch05.check_5_1, 5.42),
     (ch05.check_5_2, _step),
     (ch05.check_5_3, (9 / 11) ** 2),
     (ch05.check_5_4, "at w_(t-1) - lr * beta * z_(t-1)"),
@@ -152,14 +273,21 @@ def test_right_answers_pass_quietly(check, answer):
 
 
 @pytest.mark.parametrize("check, wrong, hint", [
-    (ch05.check_5_1, 1.9, "one more step"),
-    (ch05.check_5_1, 10, "very many steps"),
-    (ch05.check_5_1, 0.729, "oldest gradient"),
+    (ch05.check_5_1, 3.8, "one more step"),
+    (ch05.check_5_1, 20, "very many steps"),
+    (ch05.check_5_1, 1.458, "oldest gradient"),
+    (ch05.check_5_1, 2.71, "gradient of 1"),
     (ch05.check_5_2, lambda w, z, g, lr, beta: w - lr * g, "plain gradient step"),
     (ch05.check_5_2, lambda w, z, g, lr, beta: w - lr * z, "Update the velocity first"),
     (ch05.check_5_2, lambda w, z, g, lr, beta: w + lr * (beta * z + g), "sign"),
     (ch05.check_5_2, lambda w, z, g, lr, beta: None, "return"),
     (ch05.check_5_3, 9 / 11, "square"),
+    (ch05.check_5_3, 0.82, "rate sqrt(beta)"),
+    (ch05.check_5_3, 0.9, "usual default"),
+    (ch05.check_5_3, 0.0661, "learning rate alpha"),
+    (ch05.check_5_1, 6, "plain sum"),
+    (ch05.check_5_1, 6.88, "z_4"),
+    (ch05.check_5_2, lambda w, z, g, lr, beta: beta * z + g, "new velocity"),
     (ch05.check_5_3, 99 / 101, "plain descent"),
     (ch05.check_5_4, "at w_(t-1) - beta * z_(t-1)", "lr * beta * z"),
     (ch05.check_5_4, "at w_(t-1)", "classical momentum"),
@@ -169,8 +297,44 @@ def test_recognisable_mistakes_get_their_hint(check, wrong, hint):
     assert feedback.correct is False and hint in feedback.message, feedback.message
 
 
+CHECKS = [ch05.check_5_1, ch05.check_5_2, ch05.check_5_3, ch05.check_5_4]
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_every_listed_mistake_gets_its_hint_and_none_is_judged_right(check):
+    """Each mistake of the list, at full precision and at 3 significant digits (``mistakes()``)."""
+    assert check.misjudged() == []
+    listed = check.mistakes()
+    assert len(listed) >= 3
+    judge = check.proxy if isinstance(check, FunctionCheck) else check
+    for answer, message in listed:
+        feedback = judge(answer)
+        assert feedback.correct is False and feedback.message == message, (answer, feedback.message)
+
+
+def test_the_web_question_of_5_2_is_the_reference_on_plain_numbers():
+    proxy = ch05.check_5_2.proxy
+    assert proxy.expected == pytest.approx(7.0) and proxy(7).correct is True and proxy("7.0").correct is True
+    assert "momentum_step(10.0, 8.0, 1.0, 1.0, 0.25)" in ch05.check_5_2.question
+    assert len(proxy.hints) == 5 and proxy.misjudged() == []
+
+
 @pytest.mark.parametrize("check", [ch05.check_5_1, ch05.check_5_3, ch05.check_5_4])
-@pytest.mark.parametrize("odd", [..., None, "0.6", 0.6j, [1, None], float("nan"), float("inf"), print])
+@pytest.mark.parametrize("odd", [..., None, "six tenths", 0.6j, [1, None], float("nan"), float("inf"), print])
 def test_odd_answers_get_feedback_never_a_traceback(check, odd):
     feedback = check(odd)
     assert feedback.correct is not True and feedback.message
+
+
+def test_steps_per_factor_e_and_the_double_roots_at_polyaks_setting():
+    mu, L = np.linalg.eigvalsh(ch05.HESSIAN)
+    best, opt = ch05.theory(mu, L), ch05.optimum_numbers()
+    kappa = best["kappa"]
+    assert -1 / np.log(best["rate_plain"]) == pytest.approx(kappa / 2, rel=0.01)          # about kappa / 2
+    assert -1 / np.log(best["rate_momentum"]) == pytest.approx(np.sqrt(kappa) / 2, rel=0.01)   # sqrt(kappa) / 2
+    assert opt.speedup.value == pytest.approx(opt.sqrt_kappa.value, rel=0.02)
+    # at Polyak's setting both curvatures give a double root (c**2 = 4 beta): the error goes like t r^t
+    for lam in (mu, L):
+        c = 1 + best["beta"] - best["lr_momentum"] * lam
+        assert c * c == pytest.approx(4 * best["beta"], rel=1e-9)
+    assert opt.measured_speedup.value < opt.speedup.value

@@ -7,6 +7,8 @@ on a line for batch, stochastic and mini-batch descent (:func:`line_data`).
 ``check_4_1`` ... ``check_4_4`` are the exercises' checks.
 """
 
+import functools
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter, NullFormatter
@@ -124,6 +126,15 @@ def local_minima(losses):
             if di or dj:
                 lower &= inner < losses[1 + di:losses.shape[0] - 1 + di, 1 + dj:losses.shape[1] - 1 + dj]
     return np.argwhere(lower) + 1
+
+
+def landscape_numbers(losses):
+    """The slice's loss at its centre (the trained network) and at its highest and lowest corner,
+    as text; and the number of weights of the 2-16-2 network."""
+    corners = [losses[0, 0], losses[0, -1], losses[-1, 0], losses[-1, -1]]
+    centre = losses[losses.shape[0] // 2, losses.shape[1] // 2]
+    return numbers(centre=shown(float(centre), ".3f"), high=shown(float(max(corners)), ".1f"),
+                   low=shown(float(min(corners)), ".2f"), n_params=shown(2 * 16 + 16 + 16 * 2 + 2, "d"))
 
 
 def landscape_figure(a, losses):
@@ -267,6 +278,19 @@ def paths_figure(x, y, w_best, paths):
     return figure(fig)
 
 
+def paths_numbers(paths, w_best):
+    """How far the mini-batch and stochastic paths stray from the batch path, and how far each
+    path stays from the least-squares line over its last 20 steps, as text.
+
+    paths: ``{label: path}`` in the order batch, mini-batch, stochastic (as :func:`paths_figure`).
+    """
+    batch, mini, one = paths.values()
+    end = lambda path: float(np.linalg.norm(path[-20:] - np.asarray(w_best), axis=1).mean())
+    return numbers(mini=shown(float(np.abs(mini - batch).max()), ".2f"),
+                   one=shown(float(np.abs(one - batch).max()), ".1f"),
+                   one_end=shown(end(one), ".2f"), batch_end=shown(end(batch), ".0e"))
+
+
 def gradient_spread(x, y, w, batch_sizes, draws=4000, seed=0):
     """Measured spread of the mini-batch gradient of ``dJ/dm`` at ``w``, per batch size.
 
@@ -299,13 +323,23 @@ def spread_figure(batch_sizes, measured, law):
     return figure(fig)
 
 
-def spread_numbers(batch_sizes, measured, law, gradient):
-    """The fitted log-log slope of the measured spread, the largest gap to the law, the spread for
-    one example and the true gradient ``gradient`` being estimated, as text."""
+def spread_numbers(batch_sizes, measured, law, gradient, per_example=None, draws=4000):
+    """The fitted log-log slope of the measured spread, the largest and the median gap to the law
+    (in percent), the spread for one example and the true gradient ``gradient`` being estimated, as
+    text. With ``per_example`` (the examples' gradients of dJ/dm), also ``se``: the uncertainty of
+    one measured spread from ``draws`` batches in percent (one standard error, from the examples'
+    kurtosis, at its largest for B = 1)."""
     keep = np.asarray(batch_sizes) <= 100
     slope = np.polyfit(np.log(np.asarray(batch_sizes)[keep]), np.log(measured[keep]), 1)[0]
-    return numbers(slope=shown(slope, ".3f"), gap=shown(100 * float(np.max(np.abs(measured / law - 1))), ".1f"),
-                   one=shown(float(measured[0]), ".2f"), gradient=shown(float(gradient), ".2f"))
+    gaps = 100 * np.abs(measured / law - 1)
+    result = dict(slope=shown(slope, ".3f"), gap=shown(float(gaps.max()), ".1f"),
+                  median=shown(float(np.median(gaps)), ".1f"),
+                  one=shown(float(measured[0]), ".2f"), gradient=shown(float(gradient), ".2f"))
+    if per_example is not None:
+        g = np.asarray(per_example) - np.mean(per_example)
+        kurtosis = np.mean(g ** 4) / np.mean(g ** 2) ** 2
+        result["se"] = shown(100 * float(np.sqrt((kurtosis - 1) / (4 * draws))), ".1f")
+    return numbers(**result)
 
 
 def epoch_runs(x, y, epochs=5, lr=0.05):
@@ -324,12 +358,29 @@ def epoch_runs(x, y, epochs=5, lr=0.05):
     return runs
 
 
-def epoch_numbers(runs, x, y):
-    """The loss of each run of :func:`epoch_runs` at its end, and the least-squares loss, as text."""
+def epoch_numbers(runs, x, y, lr=0.05):
+    """The loss of each run of :func:`epoch_runs` at its end and after its first epoch, and the
+    least-squares loss, as text. Also: ``decayed``, how far above the least-squares loss the
+    batch-size-1 run ends after one more epoch at a tenth of ``lr``; ``sorted_low`` and
+    ``sorted_high``, the mean residual of the unshuffled run's final line on the 10% smallest and
+    10% largest x."""
     ends = [float(losses[-1]) for _, losses in runs.values()]
+    first = [float(losses[np.searchsorted(seen, len(x))]) for seen, losses in runs.values()]
     w = np.polyfit(x, y, 1)
+    best = float(line_loss(x, y, w))
+    n = len(x)
+    end_one = batch_descent(x, y, 1, lr, 5 * n, LINE_START, seed=2)[-1]
+    decayed = batch_descent(x, y, 1, lr / 10, n, end_one, seed=3)[-1]
+    order = np.argsort(x)
+    m, b = batch_descent(x[order], y[order], 1, lr, 5 * n, LINE_START, seed=2, shuffle=False)[-1]
+    r = y - (m * x + b)
+    low, high = x <= np.quantile(x, 0.1), x >= np.quantile(x, 0.9)
     return numbers(one=shown(ends[0], ".3f"), mini=shown(ends[1], ".3f"), full=shown(ends[2], ".3f"),
-                   sorted=shown(ends[3], ".3f"), best=shown(float(line_loss(x, y, w)), ".3f"))
+                   sorted=shown(ends[3], ".3f"), best=shown(best, ".3f"),
+                   first_one=shown(first[0], ".3f"), first_mini=shown(first[1], ".3f"),
+                   first_full=shown(first[2], ".2f"),
+                   decayed=shown(float(line_loss(x, y, decayed)) - best, ".4f"),
+                   sorted_low=shown(float(r[low].mean()), ".2f"), sorted_high=shown(float(r[high].mean()), ".2f"))
 
 
 def epochs_figure(curves):
@@ -351,23 +402,93 @@ _W_BEST = np.polyfit(_XL, _YL, 1)
 #: The explorable's batch sizes: 1 to 1,000, spaced evenly on a log scale (repeats removed).
 BATCH_SIZES = np.unique(np.round(np.geomspace(1, 1000, 160)).astype(int))
 
-#: Updates and learning rate of every run of the explorable.
-UPDATES, LR = 100, 0.1
+#: Updates and learning rate of every run of the explorable, and the runs its note averages over.
+UPDATES, LR, RUNS = 100, 0.1, 16
+
+#: The explorable's note averages the loss over this many last updates.
+TAIL = 20
+
+
+def epoch_orders(n, runs, epochs, seed=0):
+    """A random order of ``n`` examples for every epoch of every run: ``(runs, epochs, n)`` (seeded)."""
+    rng = np.random.default_rng(seed)
+    return np.array([rng.permutation(n) for _ in range(runs * epochs)]).reshape(runs, epochs, n)
+
+
+def equal_batch_runs(x, y, batch_size, lr, updates, start, runs=1, seed=0, orders=None):
+    """Mini-batch descent on the line's MSE with batches of exactly ``batch_size``, ``runs`` runs at once.
+
+    Each epoch puts the examples in a new random order (:func:`epoch_orders`) and cuts it into
+    ``n // batch_size`` batches of ``batch_size``; the ``n % batch_size`` examples left over are
+    skipped for that epoch (what PyTorch's ``drop_last=True`` does), so no update averages a short
+    remainder (with ``batch_size = 499`` that remainder would be 2 examples). Each batch enters
+    through the means of x, x**2, y and x y over it, which give its mean gradient exactly.
+    Returns the paths ``(runs, updates + 1, 2)``.
+    """
+    n, B = len(x), int(batch_size)
+    per_epoch = n // B
+    epochs = -(-updates // per_epoch)
+    orders = epoch_orders(n, runs, epochs, seed)
+    batches = orders[:, :, :per_epoch * B].reshape(runs, epochs * per_epoch, B)[:, :updates]
+    stats = np.column_stack([x, x * x, y, x * y])
+    if 2 * B <= n:
+        means = stats[batches].mean(axis=2)                                 # (runs, updates, 4)
+    else:   # cheaper for large batches: everything minus the examples left out
+        rest = orders[:, :, B:].reshape(runs, epochs, n - B)[:, :updates]
+        means = (stats.sum(axis=0) - stats[rest].sum(axis=2)) / B
+    w = np.tile(np.asarray(start, dtype=float), (runs, 1))
+    path = np.empty((runs, updates + 1, 2))
+    path[:, 0] = w
+    for t in range(updates):
+        sx, sxx, sy, sxy = means[:, t].T
+        m, b = w[:, 0], w[:, 1]
+        w = w - lr * np.column_stack([-2 * (sxy - m * sxx - b * sx), -2 * (sy - m * sx - b)])
+        path[:, t + 1] = w
+    return path
+
+
+_MOMENTS = np.array([np.mean(_XL * _XL), np.mean(_XL), np.mean(_XL * _YL), np.mean(_YL), np.mean(_YL * _YL)])
+
+
+def _line_loss_by_moments(w):
+    """:func:`line_loss` on the explorable's data through its moments (the same value, much faster)."""
+    xx, x1, xy, y1, yy = _MOMENTS
+    m, b = w[..., 0], w[..., 1]
+    return yy - 2 * m * xy - 2 * b * y1 + m * m * xx + 2 * m * b * x1 + b * b
+
+
+@functools.cache
+def batch_frames():
+    """Every stop of the explorable, computed once: ``{B: (path of run 0, its losses, excess)}``.
+
+    ``excess`` is the note: the loss above the least-squares loss, averaged over the last ``TAIL``
+    updates and over ``RUNS`` runs; the path and losses drawn are those of the first run. All batch
+    sizes share the runs' epoch orders (seed 1), so neighbouring stops differ by the batch size
+    alone.
+    Treat the result as read-only.
+    """
+    floor = float(line_loss(_XL, _YL, _W_BEST))
+    orders = epoch_orders(len(_XL), RUNS, UPDATES, seed=1)     # enough epochs for every batch size
+    frames = {}
+    for B in BATCH_SIZES:
+        paths = equal_batch_runs(_XL, _YL, int(B), LR, UPDATES, LINE_START, runs=RUNS, orders=orders)
+        losses = _line_loss_by_moments(paths)
+        frames[int(B)] = (paths[0], losses[0], float(losses[:, -TAIL:].mean() - floor))
+    return frames
 
 
 def batch_view(fig):
     """The explorable: the path of ``UPDATES`` mini-batch steps on the contour map, and the loss
     after each step, for the chosen batch size. Returns ``update(batch_size)``."""
-    paths = {int(B): batch_descent(_XL, _YL, int(B), LR, UPDATES, LINE_START, seed=1) for B in BATCH_SIZES}
-    losses = {B: line_loss(_XL, _YL, p) for B, p in paths.items()}
+    frames = batch_frames()
     floor = float(line_loss(_XL, _YL, _W_BEST))
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.1])
     _line_contour(left, _XL, _YL, _W_BEST)
     left.set_title(f"{UPDATES} updates on the contour map")
-    full = paths[int(BATCH_SIZES[-1])]
+    full, full_losses, _ = frames[int(BATCH_SIZES[-1])]
     left.plot(full[:, 0], full[:, 1], color="white", linewidth=1, alpha=0.7)
     path_line, = left.plot([], [], "-o", color=COLORS["highlight"], markersize=2, linewidth=1)
-    right.plot(np.arange(UPDATES + 1), losses[int(BATCH_SIZES[-1])], color=COLORS["ink"], linewidth=1,
+    right.plot(np.arange(UPDATES + 1), full_losses, color=COLORS["ink"], linewidth=1,
                label="all 1,000 examples")
     loss_line, = right.plot([], [], color=COLORS["highlight"], label="chosen batch size")
     right.axhline(floor, color=COLORS["good"], linestyle="--", linewidth=1, label="least squares")
@@ -377,27 +498,32 @@ def batch_view(fig):
     freeze_background(fig, [path_line, loss_line, note])
 
     def update(batch_size):
-        path, loss = paths[int(batch_size)], losses[int(batch_size)]
+        path, loss, excess = frames[int(batch_size)]
         path_line.set_data(path[:, 0], path[:, 1])
         loss_line.set_data(np.arange(UPDATES + 1), loss)
-        tail = float(loss[-20:].mean())
-        note.set_text(f"mean of the last 20: {tail:.3f}")
-        return f"Batch size {batch_size}: the mean loss over the last 20 updates is {tail:.3f}."
+        above = f"{excess:.2g}" if excess > 1e-12 else "0"     # the full batch: 0 up to rounding
+        note.set_text(f"above least squares, last {TAIL}\nupdates of {RUNS} runs: {above}")
+        return (f"Batch size {batch_size}: over the last {TAIL} updates of {RUNS} runs the loss is "
+                f"{above} above the least-squares loss.")
 
     return update
 
 
 # --- Exercises ------------------------------------------------------------------------------------
 
-check_4_1 = NumberCheck(1000 // 32 + 1, rtol=0, atol=1e-6, hints=[
-    (1000 // 32, "The last 8 examples still make a batch of their own."),
-    (1000 / 32, "Count whole batches: the number of updates is an integer."),
-    (32, "That is the batch size; count how many batches fill one pass over 1,000 examples."),
-], hint="One epoch visits each of the 1,000 examples once, 32 at a time.")
+check_4_1 = NumberCheck(-(-1000 // 64), integer=True, hints=[
+    (1000 // 64, "The 40 examples left over still make a batch, and an update, of their own."),
+    (1000 / 64, "Count whole batches: the number of updates is an integer."),
+    (64, "That is the batch size; count how many batches fill one pass over 1,000 examples."),
+    (1000, "That counts examples; one update uses a whole batch of 64 of them."),
+], hint="One epoch visits each of the 1,000 examples once, 64 at a time.")
 
 check_4_2 = NumberCheck(4, rtol=1e-3, hints=[
     (2, "The spread falls like 1/sqrt(B): halving the spread needs more than twice the batch."),
     (16, "Square the factor 2, not 4: the spread is sigma / sqrt(B)."),
+    (np.sqrt(2), "The spread falls like 1/sqrt(B): growing B by sqrt(2) shrinks it only by 2^(1/4)."),
+    (0.25, "The batch must grow, so the factor is above 1: a larger batch averages away more noise."),
+    (0.5, "The batch must grow, so the factor is above 1: a larger batch averages away more noise."),
 ], hint="The spread is proportional to 1 / sqrt(B). By what factor must B grow for sqrt(B) to double?")
 
 _POINTS = ["a local minimum", "a saddle point", "the global minimum"]
@@ -408,6 +534,8 @@ check_4_3 = ChoiceCheck(_POINTS[1], _POINTS, explanations={
 
 check_4_4 = NumberCheck([0.0, 0.0], rtol=0, atol=1e-6, hints=[
     ([-2.0, 0.0], "x does move: each step multiplies it by 1 - 2 × 0.1 = 0.8."),
+    ([-2 * 0.9 ** 100, 0.0], "The derivative of x^2 is 2x, so each step multiplies x by 1 - 0.1 × 2, not 1 - 0.1."),
+    ([-2 * 1.2 ** 100, 0.0], "Descent steps against the gradient: x - 0.1 × 2x, not x + 0.1 × 2x."),
     ([None, 1.0], "y starts at exactly 0, where its derivative -2y is 0: it never moves."),
     ([None, -1.0], "y starts at exactly 0, where its derivative -2y is 0: it never moves."),
 ], hint="The gradient is (2x, -2y). Follow x and y separately for 100 steps.")

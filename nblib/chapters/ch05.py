@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from nblib import linear
-from nblib.chapters.text import figure, numbers, shown
+from nblib.chapters.text import figure, numbers, scientific_text, shown
 from nblib.data import seven_points
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
@@ -73,13 +73,30 @@ def zigzag_figure(steps=40):
 
 
 def zigzag_numbers():
-    """The factors by which one plain step multiplies each coordinate, and the steps to a small loss."""
+    """The factors by which one plain step multiplies each coordinate, the steps to a small loss, and
+    what a smaller learning rate changes: below ``LR_CALM`` the zig-zag is gone, at the price of steps."""
     curvatures = np.array([1.0, 25.0])
     factors = 1 - LR_ZIGZAG * curvatures
     result = run(SGD(LR_ZIGZAG), elongated_bowl, steps=500)
+    calm = run(SGD(LR_CALM), elongated_bowl, steps=500)
     return numbers(lr=shown(LR_ZIGZAG, "g"), along=shown(factors[0], ".2f"), across=shown(factors[1], ".2f"),
                    lr_max=shown(2 / curvatures[1], ".2f"),
-                   steps=shown(_steps_below(result.losses, 1e-3), "d"))
+                   steps=shown(_steps_below(result.losses, 1e-3), "d"),
+                   flips=shown(sign_flips(result.path[:41, 1]), "d"),
+                   lr_calm=shown(LR_CALM, "g"), along_calm=shown(1 - LR_CALM, ".2f"),
+                   steps_calm=shown(_steps_below(calm.losses, 1e-3), "d"),
+                   across_steps=shown(_steps_below(0.5 * 25 * result.path[:, 1] ** 2, 1e-3), "d"))
+
+
+#: The largest learning rate at which plain descent on the elongated bowl does not zig-zag: the factor
+#: ``1 - 25 alpha`` across the valley is then 0 or more, so w2 never changes sign.
+LR_CALM = 1 / 25
+
+
+def sign_flips(values):
+    """How many times the sequence ``values`` changes sign (a zero is no change)."""
+    signs = np.sign(np.asarray(values, dtype=float))
+    return int(np.sum(signs[1:] * signs[:-1] < 0))
 
 
 def _steps_below(losses, level):
@@ -106,14 +123,16 @@ def momentum_figure(steps=40):
 
 
 def momentum_numbers(steps=500):
-    """Steps to a loss below 1e-3 with and without momentum, and the gains of a constant and an
-    alternating gradient."""
+    """Steps to a loss below 1e-3 with and without momentum, the gains of a constant and an
+    alternating gradient, and the long-run factor per step across the valley (curvature 25) of each."""
     plain = run(SGD(LR_ZIGZAG), elongated_bowl, steps=steps)
     heavy = run(Momentum(LR_ZIGZAG, BETA_DEMO), elongated_bowl, steps=steps)
     return numbers(beta=shown(BETA_DEMO, "g"), steps_plain=shown(_steps_below(plain.losses, 1e-3), "d"),
                    steps_momentum=shown(_steps_below(heavy.losses, 1e-3), "d"),
                    gain_constant=shown(1 / (1 - BETA_DEMO), ".1f"), gain_alternating=shown(1 / (1 + BETA_DEMO), ".3f"),
-                   gain_constant_09=shown(1 / (1 - 0.9), ".0f"), gain_alternating_09=shown(1 / (1 + 0.9), ".2f"))
+                   gain_constant_09=shown(1 / (1 - 0.9), ".0f"), gain_alternating_09=shown(1 / (1 + 0.9), ".2f"),
+                   across_momentum=shown(float(rate(LR_ZIGZAG, BETA_DEMO, [25.0])), ".2f"),
+                   across_plain=shown(float(rate(LR_ZIGZAG, 0.0, [25.0])), ".2f"))
 
 
 def velocity_history(lr, beta, steps):
@@ -333,7 +352,51 @@ def optimum_numbers(tol=1e-6):
                    measured_plain=shown(measured["plain"], ".4f"), measured_momentum=shown(measured["momentum"], ".4f"),
                    lr_nesterov=shown(lr_n, ".4f"), beta_nesterov=shown(beta_n, ".3f"), rate_nesterov=shown(rate_n, ".4f"),
                    nesterov_at_momentum=shown(float(rate(best["lr_momentum"], best["beta"], (mu, L), "nesterov")), ".2f"),
-                   lr_limit_plain=shown(2 / L, ".4f"))
+                   lr_limit_plain=shown(2 / L, ".4f"),
+                   margin=shown(100 * (2 * (1 + best["beta"]) / L / best["lr_momentum"] - 1), ".1f"))
+
+
+def conjugate_gradient_path(steps=2, start=START):
+    """Linear conjugate gradient on the seven points' bowl from ``start``: the points ``(steps + 1, 2)``.
+
+    Like the heavy ball it steps along the gradient plus a multiple of its previous step, but it
+    chooses both multiples afresh at every step: an exact line search along ``p_t`` (which needs
+    the Hessian ``H``) and ``beta_t = |g_t|**2 / |g_(t-1)|**2``. On a quadratic in d dimensions it
+    reaches the minimum in d steps, up to rounding.
+    """
+    w = np.asarray(start, dtype=float).copy()
+    r = -seven_grad(w)
+    p = r.copy()
+    path = [w.copy()]
+    for _ in range(steps):
+        Hp = HESSIAN @ p
+        if r @ r == 0:
+            path.append(w.copy())
+            continue
+        a = (r @ r) / (p @ Hp)
+        w = w + a * p
+        r_new = r - a * Hp
+        p = r_new + (r_new @ r_new) / (r @ r) * p
+        r = r_new
+        path.append(w.copy())
+    return np.array(path)
+
+
+def scope_numbers():
+    """What the heavy ball's optimality covers, and what it does not.
+
+    ``grid_best``: the smallest rate on the ``(lr, beta)`` grid for momentum and for Nesterov
+    (neither beats Polyak's ``sqrt(beta)``); ``cg_one``, ``cg_two``: the distance to the minimum
+    after one and two steps of conjugate gradient (as a fraction of the start's); ``kappa_09``: the
+    condition number for which the theory's best beta is 0.9, the usual default.
+    """
+    mu, L = _curvatures()
+    distances = distance(conjugate_gradient_path(2))
+    kappa_09 = ((1 + np.sqrt(0.9)) / (1 - np.sqrt(0.9))) ** 2
+    return numbers(grid_momentum=shown(best_on_grid((mu, L), "momentum")[2], ".4f"),
+                   grid_nesterov=shown(best_on_grid((mu, L), "nesterov")[2], ".4f"),
+                   cg_one=shown(float(distances[1]), ".2f"), cg_two=scientific_text(float(distances[2])),
+                   kappa_09=shown(kappa_09, ",.0f"), beta_25=shown(theory(1.0, 25.0)["beta"], ".3f"))
 
 
 def _measured_rate(distances, end):
@@ -445,10 +508,58 @@ def _all_runs():
     return _RUNS
 
 
+def _cut_at_window(path):
+    """``path (k, 2)`` up to where it first leaves the bowl's window, ending on the window's edge.
+
+    Returns ``(shown, left)``: the points to draw, and the index of the first point outside the
+    window (None if the path stays inside).
+    """
+    (x0, x1), (y0, y1) = elongated_bowl.xlim, elongated_bowl.ylim
+    inside = (path[:, 0] >= x0) & (path[:, 0] <= x1) & (path[:, 1] >= y0) & (path[:, 1] <= y1)
+    if inside.all():
+        return path, None
+    k = int(np.argmin(inside))
+    a, b = path[k - 1], path[k]
+    # the fraction of the segment a -> b that stays inside the window, edge by edge
+    s = 1.0
+    for axis, (low, high) in enumerate(((x0, x1), (y0, y1))):
+        if b[axis] > high:
+            s = min(s, (high - a[axis]) / (b[axis] - a[axis]))
+        elif b[axis] < low:
+            s = min(s, (low - a[axis]) / (b[axis] - a[axis]))
+    return np.vstack([path[:k], a + s * (b - a)]), k
+
+
+def race_frame(lr, beta, step):
+    """What the explorable shows for the slider values ``lr``, ``beta`` (grid values) and ``step``.
+
+    Returns ``{name: dict(path, losses, diverged)}`` for plain, momentum and Nesterov: the path
+    drawn (cut where a diverging run leaves the window, ending on its edge), the losses drawn
+    (up to the same step) and whether the run is shown as diverged (its rate, :func:`rate`, is above
+    1 and it has left the window by ``step``). A converging run that swings past the window's edge
+    is drawn whole; the axes clip it.
+    """
+    runs = _all_runs()
+    i, j = int(np.argmin(abs(LR_STEPS - lr))), int(np.argmin(abs(BETA_STEPS - beta)))
+    frame = {}
+    for name, (paths, losses) in runs.items():
+        method_beta = 0.0 if name == "plain" else BETA_STEPS[j]
+        growing = float(rate(LR_STEPS[i], method_beta, (1.0, 25.0),
+                             "nesterov" if name == "Nesterov" else "momentum")) > 1 + 1e-9
+        path = paths[: step + 1, i, j]
+        path = path[np.isfinite(path[:, 0])]
+        shown_path, left = _cut_at_window(path) if growing else (path, None)
+        diverged = left is not None
+        curve = losses[: left if diverged else len(path), i, j]
+        frame[name] = dict(path=shown_path, losses=curve, diverged=diverged)
+    return frame
+
+
 def race_view(fig):
     """The explorable's view: left, the three paths on the elongated bowl up to the chosen step;
-    right, their losses. Returns ``update(lr, beta, step)``."""
-    runs = _all_runs()
+    right, their losses. A diverging path is cut where it leaves the map, and one note names the
+    methods that diverged. Returns ``update(lr, beta, step)``."""
+    _all_runs()
     left, right = fig.subplots(1, 2, width_ratios=[1.3, 1])
     _elongated_axes(left)
     set_axes(left, title="paths on the elongated bowl")
@@ -465,23 +576,15 @@ def race_view(fig):
     freeze_background(fig, moving)
 
     def update(lr, beta, step):
-        i, j = int(np.argmin(abs(LR_STEPS - lr))), int(np.argmin(abs(BETA_STEPS - beta)))
-        words, notes = [], []
-        for name, (paths, losses) in runs.items():
-            path = paths[: step + 1, i, j]
-            path = path[np.isfinite(path[:, 0])]
+        frame = race_frame(lr, beta, step)
+        words = []
+        for name, shown_run in frame.items():
+            path, curve = shown_run["path"], shown_run["losses"]
             lines[name].set_data(path[:, 0], path[:, 1])
-            curve = losses[: len(path), i, j]
             curves[name].set_data(np.arange(len(curve)), curve)
-            if len(path) < step + 1:
-                notes.append(f"{name}: diverged")
-                words.append(f"{name} diverged")
-            elif curve[-1] > 1e4:
-                notes.append(f"{name}: loss off the chart")
-                words.append(f"{name} above 1e4")
-            else:
-                words.append(f"{name} {curve[-1]:.0e}")
-        status.set_text("\n".join(notes))
+            words.append(f"{name} diverged" if shown_run["diverged"] else f"{name} {curve[-1]:.0e}")
+        gone = [name for name, shown_run in frame.items() if shown_run["diverged"]]
+        status.set_text("diverged: " + ", ".join(gone) if gone else "")
         return f"Step {step}, loss: " + ", ".join(words) + "."
 
     return update
@@ -489,13 +592,17 @@ def race_view(fig):
 
 # --- Exercises ----------------------------------------------------------------------------------
 
-check_5_1 = NumberCheck(1 + 0.9 + 0.81, rtol=1e-3, hints=[
-    (1.9, "That is z_2. Take one more step: z_3 = 0.9 z_2 + 1."),
-    (0.9 + 0.81 + 0.729, "The newest gradient enters with weight 1, and the oldest of three with beta squared."),
-    (0.729, "That is beta cubed, the weight of the oldest gradient; z_3 adds up all three weighted gradients."),
-    (10.0, "That is where z ends up after very many steps, 1 / (1 - beta); stop after three."),
-    (0.271, "Momentum adds the gradient to the decayed velocity; it does not multiply it by (1 - beta)."),
-], hint="Start from z_0 = 0 and apply z_t = 0.9 z_(t-1) + 1 three times.")
+check_5_1 = NumberCheck(2 * (1 + 0.9 + 0.81), rtol=1e-3, hints=[
+    (2 * 1.9, "That is z_2. Take one more step: z_3 = 0.9 z_2 + 2."),
+    (2 * (1 + 0.9 + 0.81 + 0.729), "That is z_4: count the steps from z_0 = 0, one gradient per step."),
+    (2 * (0.9 + 0.81 + 0.729), "The newest gradient enters with weight 1, and the oldest of three with beta squared."),
+    (2 * 0.729, "That is the weight of the oldest gradient's path, beta cubed, times the gradient; z_3 adds "
+                "up all three weighted gradients."),
+    (6.0, "That is the plain sum of three gradients: the old velocity loses a factor beta at every step."),
+    (20.0, "That is where z ends up after very many steps, 2 / (1 - beta); stop after three."),
+    (2 * 0.271, "Momentum adds the gradient to the decayed velocity; it does not multiply it by (1 - beta)."),
+    (2.71, "That is the velocity for a gradient of 1; here the gradient is 2 at every step."),
+], hint="Start from z_0 = 0 and apply z_t = 0.9 z_(t-1) + 2 three times.")
 
 
 def _momentum_step(w, z, g, lr, beta):
@@ -516,20 +623,33 @@ def _gives(f, want):
     return got.shape == want.shape and bool(np.allclose(got, want))
 
 
+#: The web book's question for exercise 5.2: one step with plain numbers, whose mistakes all differ.
+_PROXY_ARGS = (10.0, 8.0, 1.0, 1.0, 0.25)
 check_5_2 = FunctionCheck(_momentum_step, _CASES, hints=[
     (lambda f: _gives(f, _W - 0.1 * _G), "That is a plain gradient step: the velocity z should carry over."),
     (lambda f: _gives(f, _W - 0.1 * _Z), "Update the velocity first (beta * z + g), then step with the new one."),
     (lambda f: _gives(f, _W - 0.1 * (_Z + _G)), "The old velocity decays: multiply it by beta before adding g."),
     (lambda f: _gives(f, _W + 0.1 * (0.9 * _Z + _G)), "Check the sign: a step goes against the velocity."),
-], hint="Two lines: z = beta * z + g, then return w - lr * z.")
+    (lambda f: _gives(f, 0.9 * _Z + _G), "That is the new velocity z_t; the function returns the new parameters."),
+], hint="First let the velocity take in the new gradient, then step against the new velocity.", proxy=(
+    "What does your momentum_step(10.0, 8.0, 1.0, 1.0, 0.25) return (w = 10, z = 8, g = 1, lr = 1, "
+    "beta = 0.25, plain numbers)?", _PROXY_ARGS, [
+        (9.0, "That is a plain gradient step: the velocity z should carry over."),
+        (2.0, "Update the velocity first (beta * z + g), then step with the new one."),
+        (1.0, "The old velocity decays: multiply it by beta before adding g."),
+        (13.0, "Check the sign: a step goes against the velocity."),
+        (3.0, "That is the new velocity z_t; the function returns the new parameters."),
+    ]))
 
 _ROOT = np.sqrt(100.0)
 check_5_3 = NumberCheck(((_ROOT - 1) / (_ROOT + 1)) ** 2, rtol=1e-3, hints=[
-    ((_ROOT - 1) / (_ROOT + 1), "That is the rate sqrt(beta); the best beta is its square."),
-    (99 / 101, "That is the rate of plain descent, (kappa - 1) / (kappa + 1); momentum's uses sqrt(kappa)."),
-    ((99 / 101) ** 2, "The formula takes the square root of kappa before anything else."),
-    (1 - 1 / _ROOT, "Close, but use the formula ((sqrt(kappa) - 1) / (sqrt(kappa) + 1)) squared."),
-], hint="kappa = 100, so sqrt(kappa) = 10; put it into the theory's formula for beta.")
+    ((_ROOT - 1) / (_ROOT + 1), "That is the rate sqrt(beta), the factor per step; the momentum beta is its square."),
+    (99 / 101, "That is the rate of plain descent; momentum's best setting depends on the square root of kappa."),
+    ((99 / 101) ** 2, "The best beta depends on the square root of the condition number, not on kappa itself."),
+    (0.9, "0.9 is the usual default; the theory's beta for kappa = 100 is much smaller."),
+    (4 / (np.sqrt(50) + np.sqrt(0.5)) ** 2, "That is the theory's learning rate alpha; the question asks for "
+                                             "the momentum beta."),
+], hint="The theory's beta depends only on the condition number kappa = L / mu of the bowl.")
 
 _PLACES = ["at w_(t-1)", "at w_(t-1) - lr * beta * z_(t-1)", "at w_(t-1) - beta * z_(t-1)", "at w_t"]
 check_5_4 = ChoiceCheck(_PLACES[1], _PLACES, explanations={

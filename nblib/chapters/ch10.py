@@ -103,6 +103,10 @@ def cost_experiment(sizes=(784, 15, 10), n_examples=100, n_sampled=200, seed=0):
             "agreement": relative_error(fd, grads[picked])}
 
 
+#: The length of the training run the cost section prices: steps, one gradient each.
+RUN_STEPS = 2000
+
+
 def cost_numbers(cost):
     """The numbers the text quotes about the cost experiment ``cost`` (from :func:`cost_experiment`)."""
     n = cost["n_params"]
@@ -111,6 +115,8 @@ def cost_numbers(cost):
                    forward_ms=shown(1e3 * cost["forward"], ".2f"), backprop_ms=shown(1e3 * cost["backprop"], ".2f"),
                    backprop_passes=shown(cost["backprop"] / cost["forward"], ".1f"),
                    fd_s=shown(cost["fd"], ".0f"), ratio=shown(cost["fd"] / cost["backprop"], ",.0f"),
+                   run_steps=shown(RUN_STEPS, ",d"), run_hours=shown(RUN_STEPS * cost["fd"] / 3600, ".0f"),
+                   run_seconds=shown(RUN_STEPS * cost["backprop"], ".0f"),
                    agreement=scientific_text(cost["agreement"]))
 
 
@@ -211,7 +217,7 @@ def _fmt(value, digits=4):
     """A number or an array as text with ``digits`` decimals: ``0.7613`` or ``(−0.1044, 0)``."""
     values = np.atleast_1d(np.asarray(value, dtype=float)).ravel()
     text = [f"{v:.{digits}f}".rstrip("0").rstrip(".") if v != 0 else "0" for v in values]
-    text = [t.replace("-", "−") for t in text]
+    text = ["0" if t in ("-0", "0") else t.replace("-", "−") for t in text]
     return text[0] if np.ndim(value) == 0 else "(" + ", ".join(text) + ")"
 
 
@@ -277,6 +283,18 @@ LABELS = {"x1": "x₁", "x2": "x₂", "z11": "z₁₁", "z12": "z₁₂", "h1": 
 EDGES = [("x1", "z11"), ("x1", "z12"), ("x2", "z11"), ("x2", "z12"), ("z11", "h1"), ("z12", "h2"),
          ("h1", "z2"), ("h2", "z2"), ("z2", "a"), ("a", "J")]
 
+#: The edges that carry a weight: ``(start, end) -> (array, row, column)`` in ``[W1, b1, W2, b2]``, and
+#: where its gradient is written: ``(x, y, ha, va)``, clear of the crossing lines and the node texts.
+WEIGHT_EDGES = {("x1", "z11"): (0, 0, 0), ("x2", "z11"): (0, 1, 0), ("x1", "z12"): (0, 0, 1),
+                ("x2", "z12"): (0, 1, 1), ("h1", "z2"): (2, 0, 0), ("h2", "z2"): (2, 1, 0)}
+WEIGHT_LABELS = {("x1", "z11"): (0.75, 1.05, "center", "bottom"), ("x2", "z11"): (0.42, 0.27, "center", "center"),
+                 ("x1", "z12"): (0.42, 0.73, "center", "center"), ("x2", "z12"): (0.75, -0.05, "center", "top"),
+                 ("h1", "z2"): (3.5, 0.86, "center", "bottom"), ("h2", "z2"): (3.4, 0.12, "center", "top")}
+#: The key to the graph's colours, drawn under it.
+GRAPH_KEY = "blue: value    vermillion: ∂J/∂(node) under a node, ∂J/∂(its weight) on an edge"
+#: The step after which the gradient of each weight array is known: W2 at step 4, W1 at step 7.
+WEIGHT_STEP = {2: 4, 0: 7}
+
 #: The backward pass in steps: the nodes whose gradient is known after each step, and what the step did.
 STEPS = [[], ["J"], ["a"], ["z2"], ["z2"], ["h1", "h2"], ["z11", "z12"], ["z11", "z12"], []]
 STEP_NAMES = ["forward pass done", "start at J", "through the square", "through the sigmoid",
@@ -327,9 +345,22 @@ def _step_text(step, f, b, fd_error):
         f"∂J/∂z₁ = ∂J/∂h · relu′(z₁) = {_fmt(b['dJ_dh'])} · {_fmt(b['dh_dz1'])} = {_fmt(b['dJ_dz1'])}",
         f"∂J/∂W₁ = x ∂J/∂z₁:  row 1 {_fmt(b['dJ_dW1'][0])}, row 2 {_fmt(b['dJ_dW1'][1])};   "
         f"∂J/∂b₁ = {_fmt(b['dJ_db1'])}",
-        f"All 9 gradients against centred differences: relative error {fd_error:.1e}",
+        f"All 9 gradients against centred differences: relative error {fd_error:.1e}"
+        + ("  (z₁₁ = 0: the kink)" if abs(f["z1"][0]) < KINK else ""),
     ]
     return texts[step]
+
+
+#: A pre-activation this close to 0 counts as on the ReLU's kink: the centred differences' nudges
+#: (eps = 1e-6, times inputs of size up to 2) move it to both sides.
+KINK = 1e-9
+
+
+def unit_state(z1):
+    """The hidden units' state in words: ``"both hidden units on"``, ``"h2 off"``, ``"h1 on its kink"``..."""
+    words = [f"h{k + 1} on its kink" if abs(z) < KINK else f"h{k + 1} off" for k, z in enumerate(z1)
+             if z <= 0 or abs(z) < KINK]
+    return "both hidden units on" if not words else " and ".join(words)
 
 
 def _example(x1):
@@ -342,7 +373,10 @@ def _example(x1):
 
 
 def _draw_graph(ax):
-    """The graph's edges, nodes (one scatter) and their labels; returns the moving artists."""
+    """The graph's edges, nodes (one scatter), their labels and the weights' gradient texts.
+
+    Returns the moving artists ``(dots, labels, values, grads, weights)``.
+    """
     for start, end in EDGES:
         (x0, y0), (x1, y1) = NODES[start], NODES[end]
         ax.plot([x0, x1], [y0, y1], color=COLORS["residual"], lw=1.2, zorder=1)
@@ -355,13 +389,25 @@ def _draw_graph(ax):
               for node, (x, y) in NODES.items()}
     grads = {node: ax.text(x, y - 0.27, "", ha="center", va="top", fontsize=10.5, color=COLORS["model"],
                            fontweight="bold") for node, (x, y) in NODES.items()}
+    weights = {edge: ax.text(x, y, "", ha=ha, va=va, fontsize=9, color=COLORS["model"], zorder=4,
+                             bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=0.5))
+               for edge, (x, y, ha, va) in WEIGHT_LABELS.items()}
     ax.set_xlim(-0.6, 7.2)
     ax.set_ylim(-0.8, 1.62)
     ax.set_axis_off()
-    return dots, labels, values, grads
+    return dots, labels, values, grads, weights
 
 
-def _show_step(dots, labels, values, grads, f, b, step):
+def weight_gradients(b, step):
+    """The weight gradients the graph shows on its edges after ``step``: ``{edge: dJ/dw}``.
+
+    ``dJ/dW2`` from step 4 on, ``dJ/dW1`` from step 7 on (step 8, the check, shows both).
+    """
+    arrays = {0: b["dJ_dW1"], 2: b["dJ_dW2"]}
+    return {edge: float(arrays[k][i, j]) for edge, (k, i, j) in WEIGHT_EDGES.items() if step >= WEIGHT_STEP[k]}
+
+
+def _show_step(dots, labels, values, grads, weights, f, b, step):
     """Colour the nodes and write the values and gradients known after ``step``."""
     known = _known(step)
     current = set(STEPS[step])
@@ -372,15 +418,18 @@ def _show_step(dots, labels, values, grads, f, b, step):
         values[node].set_text(_fmt(_node_value(node, f), 3))
         gradient = _node_gradient(node, b)
         grads[node].set_text(f"∂J: {_fmt(gradient, 3)}" if node in known and gradient is not None else "")
+    shown = weight_gradients(b, step)
+    for edge, text in weights.items():
+        text.set_text(_fmt(shown[edge], 3) if edge in shown else "")
 
 
 def graph_figure(step=len(STEPS) - 2):
     """The 2-2-1 graph after ``step`` of the backward pass (by default, with every gradient known)."""
     fig, ax = plt.subplots(figsize=(8.4, 3.0))
-    dots, labels, values, grads = _draw_graph(ax)
+    dots, labels, values, grads, weights = _draw_graph(ax)
     f = forward_221(X_221, Y_221, PARAMS_221)
-    _show_step(dots, labels, values, grads, f, backward_221(f, PARAMS_221), step)
-    ax.text(-0.5, -0.72, "blue: forward value    vermillion: ∂J/∂(node)", fontsize=9, color=COLORS["ink"])
+    _show_step(dots, labels, values, grads, weights, f, backward_221(f, PARAMS_221), step)
+    ax.text(-0.5, -0.72, GRAPH_KEY, fontsize=9, color=COLORS["ink"])
     return figure(fig)
 
 
@@ -392,22 +441,58 @@ def backward_view(fig):
     """
     examples = {x1: _example(x1) for x1 in X1_VALUES}    # computed once, outside update
     ax = fig.subplots()
-    dots, labels, values, grads = _draw_graph(ax)
+    dots, labels, values, grads, weights = _draw_graph(ax)
+    ax.set_ylim(-1.05, 1.62)
+    ax.text(-0.5, -0.72, GRAPH_KEY, fontsize=9, color=COLORS["ink"])
     title = ax.text(-0.5, 1.6, "", fontsize=12, va="top", color=COLORS["ink"], fontweight="bold")
-    line = ax.text(-0.5, -0.78, "", fontsize=11, va="bottom", color=COLORS["ink"])
-    moving = [dots, title, line, *labels.values(), *values.values(), *grads.values()]
+    line = ax.text(-0.5, -1.03, "", fontsize=11, va="bottom", color=COLORS["ink"])
+    moving = [dots, title, line, *labels.values(), *values.values(), *grads.values(), *weights.values()]
     freeze_background(fig, moving)
 
     def update(x1, step):
         f, b, fd_error = examples[x1]
-        _show_step(dots, labels, values, grads, f, b, step)
-        off = [f"h{k + 1}" for k in range(2) if f["z1"][k] <= 0]
-        state = "both hidden units on" if not off else f"{' and '.join(off)} off"
+        _show_step(dots, labels, values, grads, weights, f, b, step)
+        state = unit_state(f["z1"])
         title.set_text(f"step {step} of {len(STEPS) - 1}: {STEP_NAMES[step]}   ({state})")
         line.set_text(_step_text(step, f, b, fd_error))
         return f"Input x1 = {x1:.1f}, step {step}: {STEP_NAMES[step]}. {_step_text(step, f, b, fd_error)}"
 
+    # the moving texts, for tests that read what a frame shows
+    update.texts = dict(title=title, line=line, values=values, grads=grads, weights=weights)
     return update
+
+
+#: The explorable's stop where the first hidden unit's input is 0: x1 * 0.5 + 2 * 0.3 + 0.1 = 0.
+KINK_X1 = -1.4
+
+#: The flat indices (nblib's order) of the three parameters that feed z11: W1[0, 0], W1[1, 0], b1[0].
+FEEDING_Z11 = [0, 2, 4]
+
+
+def kink_numbers():
+    """The gradient check over the explorable's inputs, and what happens on the kink at ``KINK_X1``.
+
+    At ``x1 = -1.4`` the first hidden unit's input z11 is 0 up to rounding (about 3e-17). The centred
+    differences nudge it to both sides and return the average of the two one-sided slopes;
+    backpropagation uses relu'(z11), the slope of the side that the rounding put z11 on. Returns the
+    numbers the text quotes: ``z11``; ``error`` (relative error on the kink) and ``elsewhere`` (the
+    largest at every other stop); ``ratio``, the centred difference over backprop's derivative for
+    the parameters that feed z11; ``gap``, how far the centred differences are from the average of
+    backprop's two one-sided gradients (relu' = 1 and relu' = 0).
+    """
+    errors = {x1: _example(x1)[2] for x1 in X1_VALUES}
+    f, b, error = _example(KINK_X1)
+    x = np.array([KINK_X1, X_221[1]])
+    fd = numerical_gradient(lambda w: loss_221(w, x), flat(PARAMS_221))
+    on = flat(grads_221(b))
+    off = flat(grads_221(backward_221(dict(f, z1=np.array([0.0, f["z1"][1]])), PARAMS_221)))
+    ratio = fd[FEEDING_Z11] / on[FEEDING_Z11]
+    return numbers(x1=shown(KINK_X1, ".1f"), z11=scientific_text(float(f["z1"][0]), 1),
+                   error=shown(error, ".2f"),
+                   elsewhere=scientific_text(max(e for x1, e in errors.items() if x1 != KINK_X1), 2),
+                   ratio=shown(float(np.mean(ratio)), ".3f"), ratio_spread=float(np.ptp(ratio)),
+                   on_side=shown(float(b["dh_dz1"][0]), ".0f"),
+                   gap=float(relative_error(fd, (on + off) / 2)))
 
 
 # --- Gradient checking ---------------------------------------------------------------------------------
@@ -523,12 +608,16 @@ def bug_numbers(errors):
 # --- Exercises --------------------------------------------------------------------------------------
 
 _N_10_1 = count_params([64, 32, 10])
-check_10_1 = NumberCheck(2 * _N_10_1, rtol=0, atol=0.5, hints=[
+check_10_1 = NumberCheck(2 * _N_10_1, integer=True, hints=[
     (_N_10_1, "That is one pass per parameter. A centred difference evaluates J on both sides: "
               "w_i + eps and w_i - eps."),
     (_N_10_1 + 1, "That counts one-sided differences (one pass per parameter plus the one at w). "
                   "A centred difference needs two passes per parameter."),
+    (2 * _N_10_1 + 1, "A centred difference never evaluates J at w itself: only at w_i + eps and w_i - eps."),
     (2 * (64 * 32 + 32 * 10), "Count the biases too: finite differences nudge every parameter."),
+    (2 * (_N_10_1 + 64), "The inputs have no biases: only the 32 hidden and the 10 output units do."),
+    (2 * (64 * 32 * 10 + 32 + 10), "Weights connect consecutive layers: 64 × 32 of them into the hidden layer "
+                                   "and 32 × 10 into the output, added, not multiplied."),
 ], hint="Count the parameters of the 64-32-10 network, then the passes each one needs.")
 
 check_10_2 = NumberCheck(0.5 * 0.8 * 0.2, rtol=1e-3, hints=[
@@ -537,7 +626,13 @@ check_10_2 = NumberCheck(0.5 * 0.8 * 0.2, rtol=1e-3, hints=[
                 "arriving from above."),
     (0.5 * 0.8, "The sigmoid's derivative is a(1 - a), not a."),
     (0.5 * 0.2, "The sigmoid's derivative is a(1 - a), not 1 - a."),
-], hint="Chain rule: dJ/dz = dJ/da * da/dz, and for the sigmoid da/dz = a(1 - a).")
+    (0.5 / (0.8 * 0.2), "The chain rule multiplies the local derivative with the one arriving from above; "
+                        "it does not divide by it."),
+    (0.5 * float(sigmoid(0.8) * (1 - sigmoid(0.8))), "0.8 is the node's output a already: its derivative is "
+                                                      "a(1 - a) with a = 0.8, not the sigmoid of 0.8."),
+    (-0.5 * 0.8 * 0.2, "Check the sign: a(1 - a) is positive for every a between 0 and 1."),
+], hint="The chain rule through one node: the derivative arriving from above times the node's own "
+        "derivative, which for a sigmoid is written with its output a.")
 
 
 def _relu_backward(grad_h, z):
@@ -555,15 +650,32 @@ check_10_3 = FunctionCheck(_relu_backward, [(_G, _Z), (np.array([[1.0, -2.0], [0
                                              "gradient arriving from above."),
     (lambda g: np.allclose(g(_G, _Z), _G * (_Z >= 0)), "At z = 0 use the derivative 0, as nblib does "
                                                       "(a ReLU whose input is exactly 0 is off)."),
-], hint="The gradient that flows back through h = relu(z) is grad_h where z > 0 and 0 elsewhere.")
+    (lambda g: np.allclose(g(_G, _Z), np.maximum(_G, 0)), "That applies the ReLU to the gradient; which "
+                                                          "entries pass is decided by z, not by grad_h."),
+], hint="A ReLU passes the gradient from above through where it is on and blocks it where it is off; "
+        "z says which.", proxy=(
+    "What does your relu_backward(np.array([0.5, -1.0, 2.0, 3.0]), np.array([1.0, 2.0, -0.5, 0.0])) "
+    "return? Give the four numbers as a list.", (_G, _Z), [
+        (list(_G), "Your function passes every gradient through: where z <= 0 the ReLU is flat, so its "
+                   "derivative is 0 there."),
+        (list(_G * _Z), "ReLU's derivative is 1 where z > 0 and 0 elsewhere; multiply by that, not by z."),
+        ([1.0, 1.0, 0.0, 0.0], "That is ReLU's local derivative alone: multiply it by the gradient arriving "
+                               "from above."),
+        (list(_G * (_Z >= 0)), "At z = 0 use the derivative 0, as nblib does (a ReLU whose input is exactly 0 "
+                               "is off)."),
+        (list(np.maximum(_G, 0)), "That applies the ReLU to the gradient; which entries pass is decided by z, "
+                                  "not by grad_h."),
+    ]))
 
 _F = forward_221(X_221, Y_221, PARAMS_221)
 _B = backward_221(_F, PARAMS_221)
 _NO_RELU = PARAMS_221[0] @ _B["dJ_dh"]
-check_10_4 = NumberCheck(_B["dJ_dx"][0], rtol=1e-3, hints=[
-    (_NO_RELU[0], "The second hidden unit is off (z12 < 0): its ReLU passes no gradient back, "
-                  "so it contributes nothing to dJ/dx1."),
+check_10_4 = NumberCheck(_B["dJ_dx"][1], rtol=1e-3, hints=[
+    (_NO_RELU[1], "The second hidden unit is off (z12 < 0): its ReLU passes no gradient back, "
+                  "so it contributes nothing to dJ/dx2."),
     (_B["dJ_dz1"][0], "That is dJ/dz11. One more step: z11 = x1 W1[0, 0] + x2 W1[1, 0] + b1[0], "
-                      "so multiply by the weight that x1 meets."),
-    ((PARAMS_221[0].T @ _B["dJ_dz1"])[0], "Use the weights leaving x1: row 0 of W1, not column 0."),
-], hint="Go one step further than dJ/dz1: dJ/dx1 = sum over j of dJ/dz1j * W1[0, j].")
+                      "so multiply by the weight that x2 meets."),
+    ((PARAMS_221[0].T @ _B["dJ_dz1"])[1], "Use the weights leaving x2: row 1 of W1 (its second row), "
+                                          "not column 1."),
+    (_B["dJ_dx"][0], "That is dJ/dx1: x2 meets the weights of W1's second row."),
+], hint="Go one step further than dJ/dz1: x2 feeds both hidden sums, each through its own weight.")
