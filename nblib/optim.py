@@ -1,4 +1,4 @@
-"""Gradient-descent optimizers: plain SGD, momentum, Nesterov, AdaGrad, AdaDelta, RMSprop, Adam.
+"""Gradient-descent optimizers: plain SGD, momentum, Nesterov, AdaGrad, AdaDelta, RMSprop, Adam, AdamW.
 
 Each optimizer updates a list of parameter arrays in place from a list of
 gradients of the same shapes: ``optimizer.step(params, grads)``. The update
@@ -19,7 +19,7 @@ import numpy as np
 
 from nblib.checks import _describe, as_array, as_instance, as_name, as_number
 
-__all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "AdaDelta", "RMSprop", "Adam",
+__all__ = ["SGD", "Momentum", "Nesterov", "AdaGrad", "AdaDelta", "RMSprop", "Adam", "AdamW",
            "OPTIMIZERS", "make"]
 
 

@@ -116,6 +116,32 @@ def test_adam_by_hand():
     np.testing.assert_allclose(path, by_hand(update), rtol=1e-13)
 
 
+def test_adamw_by_hand():
+    # step 1: the weight first shrinks by 1 - lr * weight_decay = 0.99, then takes Adam's step
+    path = trajectory(optim.AdamW(lr=0.1, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.1))
+    np.testing.assert_allclose(path[0], [0.99 - 0.1 * 0.5 / (0.5 + 1e-8), -1.98 + 0.1 * 1 / (1 + 1e-8)],
+                               rtol=1e-14)
+
+    def update(w, g, s):
+        t = s["t"]
+        w = w * (1 - 0.1 * 0.1)
+        s["m"] = 0.9 * s.get("m", 0.0) + 0.1 * g
+        s["v"] = 0.999 * s.get("v", 0.0) + 0.001 * g * g
+        m_hat, v_hat = s["m"] / (1 - 0.9 ** t), s["v"] / (1 - 0.999 ** t)
+        return w - 0.1 * m_hat / (math.sqrt(v_hat) + 1e-8)
+    np.testing.assert_allclose(path, by_hand(update), rtol=1e-13)
+
+
+def test_adamw_without_decay_is_adam_and_its_decay_is_not_divided_by_v():
+    np.testing.assert_array_equal(trajectory(optim.AdamW(lr=0.1, weight_decay=0.0)), trajectory(optim.Adam(lr=0.1)))
+    # with a zero gradient Adam's step is zero, so only the decay acts: w * (1 - lr * wd) ** 3
+    w = np.array(W0)
+    adamw = optim.AdamW(lr=0.1, weight_decay=0.5)
+    for _ in range(3):
+        adamw.step([w], [np.zeros(2)])
+    np.testing.assert_allclose(w, np.array(W0) * 0.95 ** 3, rtol=1e-15)
+
+
 # ----------------------------------------------------------------- state
 def test_state_is_plain_data_that_follows_the_equations():
     adagrad = optim.AdaGrad(lr=0.1)
@@ -167,6 +193,7 @@ BOWL_SETTINGS = {
     "adadelta": (dict(lr=1.0), 0.05),
     "rmsprop": (dict(lr=0.01), 0.05),
     "adam": (dict(lr=0.1), 1e-6),
+    "adamw": (dict(lr=0.1, weight_decay=0.01), 1e-6),
 }
 
 ROSENBROCK_SETTINGS = {
@@ -177,6 +204,9 @@ ROSENBROCK_SETTINGS = {
     "adadelta": (dict(lr=0.02, rho=0.95), 20000),
     "rmsprop": (dict(lr=1e-3), 20000),
     "adam": (dict(lr=0.02), 5000),
+    # The decoupled decay pulls every weight toward 0, so AdamW settles a little short of
+    # (1, 1): 0.023 away at the default weight_decay = 0.01, 0.0023 at 0.001 (5000 steps).
+    "adamw": (dict(lr=0.02, weight_decay=1e-3), 5000),
 }
 
 
@@ -209,13 +239,16 @@ def torch_optimizer(name, params, **kw):
         "adadelta": lambda: torch.optim.Adadelta(params, lr=lr, rho=kw["rho"], eps=kw["eps"]),
         "rmsprop": lambda: torch.optim.RMSprop(params, lr=lr, alpha=kw["rho"], eps=kw["eps"]),
         "adam": lambda: torch.optim.Adam(params, lr=lr, betas=(kw["beta1"], kw["beta2"]), eps=kw["eps"]),
+        "adamw": lambda: torch.optim.AdamW(params, lr=lr, betas=(kw["beta1"], kw["beta2"]), eps=kw["eps"],
+                                           weight_decay=kw["weight_decay"]),
     }[name]()
 
 
 @pytest.mark.parametrize("name", sorted(optim.OPTIMIZERS))
 def test_trajectory_matches_torch_optim(name):
     torch = pytest.importorskip("torch")
-    ours = optim.make(name, lr=0.05)
+    # AdamW at a large decay, so that a wrong order of decay and step would show
+    ours = optim.make(name, lr=0.05, **({"weight_decay": 0.5} if name == "adamw" else {}))
     kw = ours.hyperparameters()
     rng = np.random.default_rng(0)
     params = [rng.normal(size=(4, 3)), rng.normal(size=3)]
@@ -259,6 +292,10 @@ def test_invalid_hyperparameters_raise():
         optim.AdaGrad(lr=0.1, eps=0.0)
     with pytest.raises(TypeError, match="learning rate must be a real number"):
         optim.SGD(lr="0.1")
+    with pytest.raises(ValueError, match="Invalid weight_decay: -0.01"):
+        optim.AdamW(lr=0.1, weight_decay=-0.01)
+    with pytest.raises(ValueError, match="Invalid weight_decay: nan"):
+        optim.AdamW(lr=0.1, weight_decay=float("nan"))
 
 
 def test_mismatched_params_and_grads_raise():
@@ -274,7 +311,11 @@ def test_mismatched_params_and_grads_raise():
 
 
 def test_make_and_registry():
-    assert set(optim.OPTIMIZERS) == {"sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam"}
+    assert set(optim.OPTIMIZERS) == {"sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam",
+                                     "adamw"}
+    adamw = optim.make("adamw", lr=0.01)
+    assert isinstance(adamw, optim.AdamW) and adamw.weight_decay == 0.01  # torch.optim.AdamW's default
+    assert repr(adamw) == "AdamW(lr=0.01, beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0.01)"
     adam = optim.make("adam", lr=0.01, beta1=0.8)
     assert isinstance(adam, optim.Adam) and adam.lr == 0.01 and adam.beta1 == 0.8
     assert isinstance(optim.make("adadelta"), optim.AdaDelta)  # AdaDelta's lr defaults to 1

@@ -76,12 +76,15 @@ _HYPERPARAMETERS = {
     optim.Optimizer: {}, optim.SGD: {}, optim.Momentum: {"beta": "rate"}, optim.Nesterov: {"beta": "rate"},
     optim.AdaGrad: {"eps": "eps"}, optim.AdaDelta: {"rho": "rate", "eps": "eps"},
     optim.RMSprop: {"rho": "rate", "eps": "eps"}, optim.Adam: {"beta1": "rate", "beta2": "rate", "eps": "eps"},
+    optim.AdamW: {"beta1": "rate", "beta2": "rate", "eps": "eps", "weight_decay": "decay"},
 }
 
 
 def _hyperparameter(argument, kind):
     if kind == "rate":
         return number(argument, low=0.0, high=1.0, high_inclusive=False)
+    if kind == "decay":  # a finite number >= 0
+        return number(argument, low=0.0)
     return number(argument, low=0.0, low_inclusive=False)
 
 

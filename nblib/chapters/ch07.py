@@ -9,6 +9,8 @@ numbers the prose quotes as :class:`~nblib.chapters.text.Shown` values, ``check_
 exercises' checks.
 """
 
+import functools
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Rectangle
@@ -48,7 +50,9 @@ def fit_numbers(x, y, x_new, y_new):
                    wiggle_train=shown(train[10], ".1e"), wiggle_new=shown(new[10], ".3f"),
                    ratio=shown(new[10] / new[1], ".0f"), noise_var=shown(POLY_NOISE ** 2, ".2f"),
                    best_degree=shown(best, "d"), n_new=shown(len(x_new), ",d"),
-                   const_train=shown(train[0], ".3f"), const_new=shown(new[0], ".3f"))
+                   const_train=shown(train[0], ".3f"), const_new=shown(new[0], ".3f"),
+                   source_new=shown(float(np.mean((y_new - x_new) ** 2)), ".4f"),
+                   near_high=shown(float(new[1:9].max()), ".3f"), chase=shown(1 + int(np.argmax(new[1:] > 2 * POLY_NOISE ** 2)), "d"))
 
 
 def _short(mse):
@@ -117,12 +121,42 @@ def overfit_run(X_train, y_train, X_val, y_val, seed=0):
 def epochs_numbers(history):
     """The turn of the validation loss and the losses at the turn and at the end, as text."""
     best = history.best_epoch
+    upticks = int(np.sum(np.diff(history.train_loss) > 0))
     return numbers(best=shown(best, "d"), epochs=shown(EPOCHS, "d"), n_small=shown(N_SMALL, "d"),
+                   upticks=shown(upticks, "d"), acc_change=shown(100 * abs(history.val_acc[-1] - history.val_acc[best]), ".1f"),
                    val_best=shown(history.val_loss[best], ".3f"), val_end=shown(history.val_loss[-1], ".3f"),
                    train_best=shown(history.train_loss[best], ".3f"),
                    train_end=shown(history.train_loss[-1], ".4f"),
                    acc_best=shown(100 * history.val_acc[best], ".1f"),
                    acc_end=shown(100 * history.val_acc[-1], ".1f"))
+
+
+def loss_rise_numbers(history, X_train, y_train, X_val, y_val, seed=0):
+    """Where the rise of the validation loss after the turn comes from, as text.
+
+    history: :func:`overfit_run`'s History on the same data and seed. Trains its network again,
+    to the turn and to the end (the same seed repeats the run), and splits the rise of the summed validation cross-entropy between the
+    digits the final network reads wrong and those it reads right. ``wrong_share`` is the percentage
+    of the rise from the wrong ones, ``wrong_count`` how many they are.
+    """
+    nets = []
+    for epochs in (history.best_epoch + 1, EPOCHS):
+        net = MLP([64, 128, 10], seed=seed)
+        fit(net, X_train[:N_SMALL], y_train[:N_SMALL], optim.Adam(0.003), epochs=epochs, batch_size=32, seed=seed,
+            progress=False)
+        nets.append(net)
+    turn, end = nets
+    wrong = end.predict(X_val) != y_val
+
+    def summed(net, mask):
+        return net.loss(X_val[mask], y_val[mask], loss="cross_entropy") * mask.sum() if mask.any() else 0.0
+
+    rise = {key: summed(end, mask) - summed(turn, mask) for key, mask in (("wrong", wrong), ("right", ~wrong))}
+    total = rise["wrong"] + rise["right"]
+    check = (end.loss(X_val, y_val, loss="cross_entropy") - history.val_loss[-1],
+             turn.loss(X_val, y_val, loss="cross_entropy") - history.val_loss[history.best_epoch])
+    return numbers(wrong_share=shown(100 * rise["wrong"] / total, ".0f"), wrong_count=shown(int(wrong.sum()), "d"),
+                   n_val=shown(len(y_val), "d"), replay_gap=shown(max(abs(c) for c in check), ".1e"))
 
 
 def epochs_figure(history):
@@ -285,11 +319,197 @@ def honesty_figure(trials):
     return figure(fig)
 
 
+# --- Past the interpolation threshold: double descent -------------------------------------------
+
+#: The degrees of the double-descent experiment: 0 to 40, past the interpolation threshold at 10.
+WIDE_DEGREES = np.arange(41)
+#: Data sets of the double-descent experiment (the chapter's own eleven points are the first).
+DD_SETS = 50
+
+
+def legendre_features(x, degree):
+    """The Legendre polynomials ``P_0(x) ... P_degree(x)`` of ``x: (n,)``: ``(n, degree + 1)``.
+
+    The same polynomials as the powers ``x**0 ... x**degree``, in a basis that stays well
+    conditioned at high degree (each ``|P_k| <= 1`` on [-1, 1]).
+    """
+    return np.polynomial.legendre.legvander(np.asarray(x, dtype=float), degree)
+
+
+def min_norm_fit(x, y, degree, basis="legendre"):
+    """Least-squares coefficients of degree ``degree``; past ``len(x) - 1`` the fit through every
+    point whose coefficients have the smallest length (what :func:`numpy.linalg.lstsq` returns).
+
+    basis: ``"legendre"`` (:func:`legendre_features`) or ``"powers"`` (``x**j``). Below the
+    threshold the two give the same polynomial; past it, "smallest" depends on the basis.
+    """
+    features = legendre_features(x, degree) if basis == "legendre" else polynomial.powers(x, degree)
+    return np.linalg.lstsq(features, y, rcond=None)[0]
+
+
+def _min_norm_mse(coef, x, y, basis):
+    features = legendre_features(x, len(coef) - 1) if basis == "legendre" else polynomial.powers(x, len(coef) - 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return float(np.mean((features @ coef - y) ** 2))
+
+
+@functools.cache
+def double_descent(n_sets=DD_SETS, n_fresh=2000, basis="legendre"):
+    """Unseen MSE of the minimum-norm fit of every degree in :data:`WIDE_DEGREES`.
+
+    Returns ``(book, sets)``: ``book`` ``(41,)`` for the chapter's eleven points on its 200 unseen
+    points; ``sets`` ``(n_sets, 41)`` for ``n_sets`` draws of eleven points (evenly spaced x, the
+    same source; the first is the chapter's), each scored on ``n_fresh`` fresh points.
+    """
+    book = np.array([_min_norm_mse(min_norm_fit(_X, _Y, d, basis), _X_NEW, _Y_NEW, basis) for d in WIDE_DEGREES])
+    sets = []
+    for k in range(n_sets):
+        if k == 0:
+            x, y = _X, _Y
+        else:
+            x = _X
+            y = x + np.random.default_rng(5000 + k).normal(0.0, POLY_NOISE, len(x))
+        x_fresh, y_fresh = polynomial_task_fresh(n_fresh, seed=7000 + k)
+        sets.append([_min_norm_mse(min_norm_fit(x, y, d, basis), x_fresh, y_fresh, basis) for d in WIDE_DEGREES])
+    return book, np.array(sets)
+
+
+def double_descent_numbers():
+    """The peak at the threshold, the second descent and how it compares with degree 1, as text."""
+    book, sets = double_descent()
+    _, powers_sets = double_descent(basis="powers")
+    med = np.median(sets, axis=0)
+    second = 11 + int(np.argmin(med[11:]))
+    threshold = len(_X) - 1
+    return numbers(threshold=shown(threshold, "d"), n_sets=shown(len(sets), "d"),
+                   peak=shown(med[threshold], ".3f"), second=shown(second, "d"), second_new=shown(med[second], ".3f"),
+                   line=shown(med[1], ".3f"), last=shown(WIDE_DEGREES[-1], "d"), last_new=shown(med[-1], ".3f"),
+                   falls=shown(100 * np.mean(sets[:, 20] < sets[:, threshold]), ".0f"),
+                   beats_line=shown(100 * np.mean(sets[:, threshold + 1:].min(axis=1) < sets[:, 1]), ".0f"),
+                   book_peak=shown(book[threshold], ".3f"), book_20=shown(book[20], ".3f"),
+                   powers_20=shown(np.median(powers_sets[:, 20]), ".1f"))
+
+
+def double_descent_figure():
+    """Unseen MSE against the degree 0 to 40: the median over data sets with its middle half, the
+    chapter's own points, and the same minimum-norm fits in raw powers; the threshold marked."""
+    book, sets = double_descent()
+    _, powers_sets = double_descent(basis="powers")
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    low, high = np.percentile(sets, [25, 75], axis=0)
+    ax.fill_between(WIDE_DEGREES, low, high, color=COLORS["model"], alpha=0.2, linewidth=0,
+                    label="middle half of the data sets")
+    ax.plot(WIDE_DEGREES, np.median(sets, axis=0), "o-", color=COLORS["model"], markersize=3,
+            label=f"median over {len(sets)} data sets (Legendre)")
+    ax.plot(WIDE_DEGREES, book, color=COLORS["data"], linewidth=1.2, label="the chapter's eleven points")
+    ax.plot(WIDE_DEGREES, np.median(powers_sets, axis=0), "--", color=COLORS["residual"],
+            label="median, minimum norm in raw powers")
+    threshold = len(_X) - 1
+    ax.axvline(threshold, color=COLORS["ink"], linestyle=":", linewidth=1.2)
+    ax.annotate("interpolation\nthreshold", (threshold, 2.0), xytext=(5, 0), textcoords="offset points",
+                fontsize=8, va="top")
+    ax.axhline(POLY_NOISE ** 2, color=COLORS["ink"], linestyle=":", linewidth=0.8)
+    set_axes(ax, xlabel="polynomial degree (number of coefficients minus 1)",
+             ylabel="unseen MSE (log scale)", yscale="log", ylim=(0.02, 3.0), xlim=(-0.5, WIDE_DEGREES[-1] + 0.5))
+    ax.legend(fontsize=8, loc="upper right")
+    return figure(fig)
+
+
+# --- How sure is a test score? ------------------------------------------------------------------
+
+#: Splits of the repeated-split experiment, and the patience of its early stopping.
+SPLIT_SEEDS = (0, 1, 2, 3, 4)
+PATIENCE = 10
+
+
+def wilson_interval(correct, n, z=1.959963984540054):
+    """The Wilson score interval ``(low, high)`` for an accuracy of ``correct`` out of ``n`` (95% by default)."""
+    p = correct / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return centre - half, centre + half
+
+
+def bootstrap_interval(hits, draws=2000, seed=0):
+    """The 95% percentile-bootstrap interval of the accuracy of ``hits: (n,)`` (1 right, 0 wrong)."""
+    rng = np.random.default_rng(seed)
+    hits = np.asarray(hits, dtype=float)
+    means = hits[rng.integers(0, len(hits), (draws, len(hits)))].mean(axis=1)
+    return tuple(np.percentile(means, [2.5, 97.5]))
+
+
+@functools.cache
+def split_run(split_seed):
+    """The chapter's network trained on one split's first :data:`N_SMALL` training digits with early
+    stopping (patience :data:`PATIENCE` on the validation set); returns its test hits ``(n_test,)``,
+    1 where a test digit is read right."""
+    from nblib.data import digit_splits
+
+    X_train, X_val, X_test, y_train, y_val, y_test = digit_splits(seed=split_seed)
+    net = MLP([64, 128, 10], seed=split_seed)
+    fit(net, X_train[:N_SMALL], y_train[:N_SMALL], optim.Adam(0.003), epochs=EPOCHS, batch_size=32,
+        X_val=X_val, y_val=y_val, patience=PATIENCE, seed=split_seed, progress=False)
+    return (net.predict(X_test) == y_test).astype(int)
+
+
+def uncertainty_numbers(split_seeds=SPLIT_SEEDS):
+    """One split's test accuracy with its Wilson and bootstrap intervals, and the spread over
+    repeated splits, as text (accuracies in percent)."""
+    hits = split_run(split_seeds[0])
+    n, k = len(hits), int(hits.sum())
+    wilson = wilson_interval(k, n)
+    boot = bootstrap_interval(hits)
+    accs = np.array([100 * split_run(s).mean() for s in split_seeds])
+    return numbers(n_test=shown(n, "d"), correct=shown(k, "d"), acc=shown(100 * k / n, ".1f"),
+                   wilson_low=shown(100 * wilson[0], ".1f"), wilson_high=shown(100 * wilson[1], ".1f"),
+                   boot_low=shown(100 * boot[0], ".1f"), boot_high=shown(100 * boot[1], ".1f"),
+                   half_width=shown(50 * (wilson[1] - wilson[0]), ".1f"),
+                   splits=shown(len(split_seeds), "d"), split_mean=shown(accs.mean(), ".1f"),
+                   split_sd=shown(accs.std(ddof=1), ".1f"), split_low=shown(accs.min(), ".1f"),
+                   split_high=shown(accs.max(), ".1f"), patience=shown(PATIENCE, "d"),
+                   binomial_sd=shown(100 * np.sqrt(accs.mean() / 100 * (1 - accs.mean() / 100) / n), ".1f"))
+
+
+def uncertainty_figure(split_seeds=SPLIT_SEEDS):
+    """Each split's test accuracy with its 95% Wilson interval, and the mean over the splits."""
+    fig, ax = plt.subplots(figsize=(6.0, 2.8))
+    accs = []
+    for row, seed in enumerate(split_seeds):
+        hits = split_run(seed)
+        low, high = wilson_interval(int(hits.sum()), len(hits))
+        acc = 100 * hits.mean()
+        accs.append(acc)
+        ax.plot([100 * low, 100 * high], [row, row], color=COLORS["data"], linewidth=2)
+        ax.plot([acc], [row], "o", color=COLORS["data"], markersize=7)
+    ax.axvline(np.mean(accs), color=COLORS["model"], linestyle="--", label=f"mean over {len(accs)} splits")
+    ax.set_yticks(range(len(split_seeds)))
+    ax.set_yticklabels([f"split {seed}" for seed in split_seeds])
+    ax.invert_yaxis()
+    set_axes(ax, xlabel="test accuracy (%), with its 95% interval", legend=True)
+    return figure(fig)
+
+
 # --- Explore the degree -------------------------------------------------------------------------
 
 _X_NEW, _Y_NEW = polynomial_task_fresh(200, seed=1)
 _FITS = [polynomial.fit(_X, _Y, d) for d in DEGREES]
 _TRAIN, _NEW = degree_errors(_X, _Y, _X_NEW, _Y_NEW)
+
+
+def degree_frame(degree):
+    """What the explorable shows at ``degree``: a dict with the ``train`` and ``new`` (unseen) MSE,
+    the ``coef`` and ``dip``, the lowest point of the curve between the two leftmost training
+    points (x = -1 and -0.8)."""
+    degree = int(round(degree))
+    left = GRID <= _X[1]
+    return dict(train=_TRAIN[degree], new=_NEW[degree], coef=_FITS[degree],
+                dip=float(P.polyval(GRID[left], _FITS[degree]).min()))
+
+
+def degree_numbers():
+    """The numbers of the explorable's things to try, as text."""
+    return numbers(twice=shown(2 * POLY_NOISE ** 2, ".2f"), train_9=shown(_TRAIN[9], ".3f"),
+                   dip_9=shown(degree_frame(9)["dip"], ".1f"), dip_10=shown(degree_frame(10)["dip"], ".1f"))
 
 
 def degree_view(fig):
@@ -326,13 +546,18 @@ def degree_view(fig):
 _X_TEST, _Y_TEST = polynomial_task_fresh(200, seed=7)
 _C3 = polynomial.fit(_X, _Y, 3)
 _TEST_3 = polynomial.mse(_C3, _X_TEST, _Y_TEST)
+_REVERSED = float(np.mean((P.polyval(_X_TEST, np.polyfit(_X, _Y, 3)) - _Y_TEST) ** 2))
 check_7_1 = NumberCheck(_TEST_3, rtol=1e-3, hints=[
     (polynomial.mse(_C3, _X, _Y), "That is the error on the training points: evaluate the fit on the unseen points."),
     (float(np.sqrt(_TEST_3)), "That is the root of the MSE: leave out the square root."),
     (polynomial.mse(polynomial.fit(_X, _Y, 1), _X_TEST, _Y_TEST), "That is the straight line's test error: fit degree 3."),
+    (polynomial.mse(polynomial.fit(_X, _Y, 10), _X_TEST, _Y_TEST), "That is the degree-10 curve's error: fit degree 3."),
     (polynomial.mse(polynomial.fit(_X_TEST, _Y_TEST, 3), _X_TEST, _Y_TEST),
      "You fitted the polynomial to the unseen points: fit it to the eleven training points."),
-], hint="Fit with np.polyfit(x, y, 3), evaluate with np.polyval at x_unseen, and average the squared errors.")
+    (len(_X_TEST) * _TEST_3, "That is the sum of the squared errors: the mean divides it by the number of points."),
+    (_REVERSED, "np.polyfit lists the highest power first, the order np.polyval reads; "
+                "numpy.polynomial's polyval reads the lowest first."),
+], hint="Fit the polynomial to the training points, evaluate it at the unseen x, and average the squared errors.")
 
 _SETS = ["training set", "validation set", "test set"]
 check_7_2 = ChoiceCheck(_SETS[1], _SETS, explanations={
@@ -340,11 +565,14 @@ check_7_2 = ChoiceCheck(_SETS[1], _SETS, explanations={
     _SETS[2]: "Then the test score is no longer a fair estimate: you chose the model because it did well there.",
 }, hint="Which set is kept aside for choices, so that another one stays untouched?")
 
-check_7_3 = NumberCheck(len(DEGREES) * 5 + 1, rtol=0, atol=0.5, hints=[
+check_7_3 = NumberCheck(len(DEGREES) * 5 + 1, integer=True, hints=[
     (len(DEGREES) * 5, "Almost: after choosing the degree, the winner is fitted once more on all the points."),
     (len(DEGREES), "Each degree is fitted once per round of cross-validation, not once in all."),
     (5, "Each round fits every degree, not just one."),
+    (6, "Each round fits every degree, not just one."),
     (len(DEGREES) * 6, "The refit is of the winner only, not of every degree."),
+    (len(DEGREES) * 4 + 1, "There are as many rounds as folds, five: each fold is left out once."),
+    ((len(DEGREES) - 1) * 5 + 1, "Count the degrees again: 0 to 10 is eleven of them."),
 ], hint="Count the fits per round of cross-validation, then the rounds, then what happens after the choice.")
 
 #: Validation losses of an imaginary run, epoch 0 first, for exercise 7.4.
@@ -365,9 +593,28 @@ def _early_stop(val_losses, patience):
 
 
 _STOP = _early_stop(VAL_LOSSES, 3)
-check_7_4 = NumberCheck(_STOP, rtol=0, atol=0.5, hints=[
+check_7_4 = NumberCheck(_STOP, integer=True, hints=[
     ([None, len(VAL_LOSSES) - 1], "Early stopping keeps the weights of the best epoch, not of the last one."),
     ([None, 3], "Look again after epoch 3: one later epoch has an even lower validation loss."),
+    ([len(VAL_LOSSES) - 1, None], "The run stops before the list ends: look for three epochs in a row "
+                                  "without a new low."),
     ([6, None], "The count of epochs without improvement starts again whenever the loss reaches a new low."),
     ([_STOP[0] + 1, _STOP[1] + 1], "Epochs are counted from 0 here: the first loss in the list is epoch 0."),
+    ([_STOP[0] - 1, None], "The epoch of the new low does not count as a wait: count the epochs after it."),
+    ([_STOP[0] + 1, None], "With a patience of 3 the run stops at the end of the third epoch without "
+                           "improvement, not one epoch later."),
 ], hint="Walk along the list, keeping the lowest loss so far and how many epochs have passed since it.")
+
+#: Exercise 7.5: a test score of 326 right out of 359, and the normal approximation's 95% half-width.
+RIGHT_75, N_75 = 326, 359
+_P75 = RIGHT_75 / N_75
+_SD75 = float(np.sqrt(_P75 * (1 - _P75) / N_75))
+check_7_5 = NumberCheck(100 * 1.96 * _SD75, rtol=2e-3, hints=[
+    (100 * _SD75, "That is one standard deviation; a 95% interval reaches about 1.96 of them to each side."),
+    (1.96 * _SD75, "That is the half-width as a fraction; the question asks for percentage points."),
+    (200 * 1.96 * _SD75, "That is the whole width of the interval; the question asks how far it reaches to one side."),
+    (100 * 1.96 * float(np.sqrt(_P75 * (1 - _P75))) / N_75,
+     "The spread of an average shrinks with the square root of the number of digits, not the number itself."),
+    (100 * 1.96 * _P75 * (1 - _P75) / N_75, "Take the square root of the variance p (1 - p) / n."),
+    (100 * 1.645 * _SD75, "1.645 standard deviations give a 90% interval; a 95% one needs about 1.96."),
+], hint="The number right out of n is binomial: the accuracy's standard deviation is sqrt(p (1 - p) / n).")

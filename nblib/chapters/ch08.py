@@ -12,13 +12,15 @@ which is how ``nblib.nn.MLP.loss_and_grads`` writes its ``l2`` and ``l1`` penalt
 biases). ``*_figure`` functions return closed figures, ``*_numbers`` the numbers the prose quotes.
 """
 
+import functools
+
 import matplotlib.pyplot as plt
 import numpy as np
 from numpy.polynomial import polynomial as P
 
 from nblib import optim
 from nblib.chapters.text import figure, numbers, shown
-from nblib.data import polynomial_task, polynomial_task_fresh
+from nblib.data import POLY_NOISE, polynomial_task, polynomial_task_fresh
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.nn import MLP
@@ -85,7 +87,9 @@ def sweep_numbers():
     """Errors and weight sizes along the sweep of lambda, as text."""
     best = int(np.argmin(_NEW))
     size = [float(np.sqrt(np.sum(c[1:] ** 2))) for c in _RIDGE]
-    return numbers(best_lam=shown(LAMBDAS[best], ".1e"), best_new=shown(_NEW[best], ".3f"),
+    return numbers(source_new=shown(float(np.mean((_Y_NEW - _X_NEW) ** 2)), ".4f"),
+                   noise_var=shown(POLY_NOISE ** 2, ".2f"),
+                   best_lam=shown(LAMBDAS[best], ".1e"), best_new=shown(_NEW[best], ".3f"),
                    best_train=shown(_TRAIN[best], ".3f"), best_size=shown(size[best], ".2f"),
                    free_new=shown(_NEW[0], ".3f"), free_size=shown(size[0], ",.0f"),
                    big_lam=shown(LAMBDAS[-1], ".0f"), big_new=shown(_NEW[-1], ".3f"),
@@ -126,7 +130,7 @@ def _lambda_curves(ax):
     lams = LAMBDAS[1:]
     ax.plot(lams, _TRAIN[1:], color=COLORS["data"], label="training points")
     ax.plot(lams, _NEW[1:], color=COLORS["model"], label="unseen points")
-    ax.axhline(0.04, color=COLORS["ink"], linestyle=":", linewidth=1.2, label="noise variance")
+    ax.axhline(POLY_NOISE ** 2, color=COLORS["ink"], linestyle=":", linewidth=1.2, label="noise variance")
     set_axes(ax, xlabel="penalty strength λ (log scale)", ylabel="MSE (log scale)", xscale="log", yscale="log",
              ylim=(3e-3, 1.0))
 
@@ -174,21 +178,20 @@ def decay_experiment(method, lr=0.01, lam=0.1, steps=1000, n=1000, seed=0):
 
     Each weight's data gradient is pure noise, ``scale * Normal(0, 1)``, so on average the data
     pull it nowhere and only the penalty moves it. method: ``"adam_l2"`` adds ``lam * w`` to the
-    gradient and steps with Adam; ``"adamw"`` first multiplies ``w`` by ``1 - lr * lam`` (as
-    PyTorch's AdamW does), then takes Adam's step on the data gradient alone.
+    gradient and steps with Adam; ``"adamw"`` steps with :class:`nblib.optim.AdamW`, which first
+    multiplies ``w`` by ``1 - lr * lam`` (as PyTorch's AdamW does), then takes Adam's step on the
+    data gradient alone.
 
     Returns an array ``(len(SCALES),)``; the intended decay is ``(1 - lr * lam) ** steps``.
     """
     rng = np.random.default_rng(seed)
     scale = np.array(SCALES)[:, None]
     w = np.ones((len(SCALES), n))
-    adam = optim.Adam(lr)
+    adam = optim.Adam(lr) if method == "adam_l2" else optim.AdamW(lr, weight_decay=lam)
     for _ in range(steps):
         g = scale * rng.normal(size=w.shape)
         if method == "adam_l2":
             g += lam * w
-        else:
-            w *= 1 - lr * lam
         adam.step([w], [g])
     return w.mean(axis=1)
 
@@ -210,6 +213,170 @@ def decay_figure(adam_l2, adamw, lr=0.01, lam=0.1, steps=1000):
     ax.plot(SCALES, adamw, "s-", color=COLORS["good"], label="AdamW (decoupled decay)")
     set_axes(ax, xlabel="size of the weight's data gradient (log scale)", ylabel="mean weight after the run",
              xscale="log", ylim=(-0.05, 1.05), legend=True)
+    return figure(fig)
+
+
+# --- L2 through momentum -----------------------------------------------------------------------
+
+def momentum_decay(beta, lr=0.1, lam=1e-3, steps=3000):
+    """A weight starting at 1 with no data gradient, under heavy-ball momentum (chapter 5's
+    ``z = beta z + g; w = w - lr z``) with the penalty in two forms.
+
+    ``"l2"``: ``g = lam * w`` goes through the velocity (PyTorch's ``SGD(weight_decay=lam)``);
+    ``"decay"``: ``w`` is multiplied by ``1 - lr * lam`` outside the velocity, which carries only
+    the data gradient (here 0). Returns ``{"l2": (steps + 1,), "decay": (steps + 1,)}``, the
+    weight after each step, starting with 1.
+    """
+    paths = {}
+    for form in ("l2", "decay"):
+        w, z, path = 1.0, 0.0, [1.0]
+        for _ in range(steps):
+            if form == "l2":
+                z = beta * z + lam * w
+                w -= lr * z
+            else:
+                w *= 1 - lr * lam
+            path.append(w)
+        paths[form] = np.array(path)
+    return paths
+
+
+def decay_rate(path):
+    """The weight's shrinkage per step over the second half of ``path``: ``1 - (w_T / w_{T/2})^(2/T)``."""
+    half = len(path) // 2
+    return 1 - (path[-1] / path[half]) ** (1 / (len(path) - 1 - half))
+
+
+def momentum_factor(beta, lr=0.1, lam=1e-3):
+    """The exact amplification of L2 through momentum: the slow root ``r`` of the velocity's
+    recursion ``r^2 - (1 + beta - lr lam) r + beta = 0`` shrinks the weight by ``1 - r`` a step,
+    against ``lr lam`` for decoupled decay. Tends to ``1 / (1 - beta)`` as ``lr lam`` goes to 0
+    (and holds while ``lr lam`` is below ``(1 - sqrt(beta))^2``; beyond, the weight oscillates)."""
+    b = 1 + beta - lr * lam
+    r = (b + np.sqrt(b * b - 4 * beta)) / 2
+    return (1 - r) / (lr * lam)
+
+
+#: The momentum coefficients of the L2-through-momentum measurement.
+MOMENTA = (0.0, 0.5, 0.9)
+
+
+def momentum_numbers(lr=0.1, lam=1e-3, steps=3000):
+    """Measured per-step shrinkage of L2 through momentum over decoupled decay, for each beta of
+    :data:`MOMENTA`, with ``1 / (1 - beta)``, as text (``factor_09`` is beta = 0.9's)."""
+    values = dict(lr=shown(lr, "g"), lam=shown(lam, "g"), steps=shown(steps, ",d"))
+    for beta in MOMENTA:
+        paths = momentum_decay(beta, lr, lam, steps)
+        key = f"{beta:.1f}".replace(".", "")
+        values[f"factor_{key}"] = shown(decay_rate(paths["l2"]) / decay_rate(paths["decay"]), ".2f")
+        values[f"theory_{key}"] = shown(1 / (1 - beta), "g")
+        values[f"l2_end_{key}"] = shown(paths["l2"][-1], ".2g")
+    values["decay_end"] = shown(momentum_decay(0.9, lr, lam, steps)["decay"][-1], ".3f")
+    return numbers(**values)
+
+
+# --- Adam + L2 against AdamW on the digits ------------------------------------------------------
+
+#: The digit experiment: chapter 7's 64-128-10 network on 200 training digits, Adam's rate,
+#: epochs, seeds, and each method's penalty strengths (0 is shared: the two are then the same run).
+ADAMW_DIGITS, ADAMW_LR, ADAMW_EPOCHS, ADAMW_SEEDS = 200, 0.003, 20, (0, 1, 2)
+L2_STRENGTHS = (0.0, 1e-3, 1e-2, 1e-1)
+DECAY_STRENGTHS = (0.0, 0.1, 1.0, 10.0)
+
+
+@functools.cache
+def _digits_run(method, lam, seed):
+    from nblib.data import digit_splits
+
+    X_train, X_val, _, y_train, y_val, _ = digit_splits(seed=0)
+    net = MLP([64, 128, 10], seed=seed)
+    if method == "adam_l2":
+        opt = optim.Adam(ADAMW_LR)
+        fit(net, X_train[:ADAMW_DIGITS], y_train[:ADAMW_DIGITS], opt, epochs=ADAMW_EPOCHS, batch_size=32,
+            l2=lam, seed=seed, progress=False)
+    else:
+        opt = optim.AdamW(ADAMW_LR, weight_decay=lam)
+        fit(net, X_train[:ADAMW_DIGITS], y_train[:ADAMW_DIGITS], opt, epochs=ADAMW_EPOCHS, batch_size=32,
+            seed=seed, progress=False)
+    # each weight's shrinkage per step from its penalty, at the end of the run (weight matrices only)
+    t = opt.state["t"]
+    per_weight = []
+    for W, v in zip(net.params[::2], opt.state["v"][::2]):
+        if method == "adam_l2":
+            per_weight.append(ADAMW_LR * lam / (np.sqrt(v / (1 - opt.beta2 ** t)) + opt.eps))
+        else:
+            per_weight.append(np.full(W.shape, ADAMW_LR * lam))
+    return dict(val_acc=net.accuracy(X_val, y_val), val_loss=net.loss(X_val, y_val, loss="cross_entropy"),
+                shrink=np.concatenate([a.ravel() for a in per_weight]))
+
+
+def adamw_digits():
+    """Adam + L2 and AdamW on the digits: ``{method: {lam: [run, ...]}}``, one run per seed, each a
+    dict with the validation accuracy and loss and each weight's shrinkage per step (``shrink``)."""
+    return {method: {lam: [_digits_run(method if lam else "adam_l2", lam, seed) for seed in ADAMW_SEEDS]
+                     for lam in lams}
+            for method, lams in (("adam_l2", L2_STRENGTHS), ("adamw", DECAY_STRENGTHS))}
+
+
+def _spread(shrink):
+    """The 90th over the 10th percentile of the weights' shrinkage per step."""
+    low, high = np.percentile(shrink, [10, 90])
+    return float(high / low)
+
+
+def adamw_digits_numbers(runs):
+    """The tuning curves' best non-zero strengths, the seed spread without a penalty, and how
+    unevenly each method decays (``*_spread``: 90th over 10th percentile of the weights' shrinkage
+    per step at the third strength), as text."""
+    values = dict(n=shown(ADAMW_DIGITS, "d"), epochs=shown(ADAMW_EPOCHS, "d"), seeds=shown(len(ADAMW_SEEDS), "d"),
+                  lr=shown(ADAMW_LR, "g"))
+    for method, key in (("adam_l2", "l2"), ("adamw", "w")):
+        curves = runs[method]
+        means = {lam: 100 * np.mean([r["val_acc"] for r in rs]) for lam, rs in curves.items() if lam}
+        best = max(means, key=means.get)                      # the best non-zero strength
+        accs = [100 * r["val_acc"] for r in curves[best]]
+        values[f"{key}_best_lam"] = shown(best, "g")
+        values[f"{key}_best_acc"] = shown(means[best], ".1f")
+        values[f"{key}_best_low"] = shown(min(accs), ".1f")
+        values[f"{key}_best_high"] = shown(max(accs), ".1f")
+        values[f"{key}_big_lam"] = shown(max(curves), "g")
+        values[f"{key}_big_acc"] = shown(means[max(curves)], ".1f")
+        middle = sorted(curves)[2]
+        values[f"{key}_mid_lam"] = shown(middle, "g")
+        values[f"{key}_spread"] = shown(np.mean([_spread(r["shrink"]) for r in curves[middle]]), ".0f")
+    none = [100 * r["val_acc"] for r in runs["adam_l2"][0.0]]
+    values["none_acc"] = shown(np.mean(none), ".1f")
+    values["none_low"] = shown(min(none), ".1f")
+    values["none_high"] = shown(max(none), ".1f")
+    return numbers(**values)
+
+
+def adamw_digits_figure(runs):
+    """Left: validation accuracy against each method's penalty strength (mean over seeds, range
+    shaded; 0 drawn at the left). Right: each weight's shrinkage per step at the middle strengths."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.6, 3.4))
+    styles = {"adam_l2": (COLORS["bad"], "Adam + L2 (λ)"), "adamw": (COLORS["good"], "AdamW (weight_decay)")}
+    for method, curves in runs.items():
+        color, label = styles[method]
+        lams = sorted(curves)
+        where = np.arange(len(lams))
+        accs = np.array([[100 * r["val_acc"] for r in curves[lam]] for lam in lams])
+        left.fill_between(where, accs.min(axis=1), accs.max(axis=1), color=color, alpha=0.2, linewidth=0)
+        left.plot(where, accs.mean(axis=1), "o-", color=color, label=label)
+    left.set_xticks(range(len(L2_STRENGTHS)))
+    left.set_xticklabels([f"0\n0" if a == 0 else f"{a:g}\n{b:g}" for a, b in zip(L2_STRENGTHS, DECAY_STRENGTHS)],
+                         fontsize=8)
+    set_axes(left, xlabel="strength: λ (top) or weight_decay (bottom)", ylabel="validation accuracy (%)",
+             legend=True)
+    bins = np.logspace(-8, 0, 49)
+    for method, curves in runs.items():
+        color, label = styles[method]
+        middle = sorted(curves)[2]
+        shrink = np.concatenate([r["shrink"] for r in curves[middle]])
+        right.hist(np.clip(shrink, bins[0], bins[-1]), bins=bins, color=color, alpha=0.6,
+                   label=f"{label.split(' (')[0]}, {middle:g}")
+    set_axes(right, xlabel="a weight's shrinkage per step (log scale)", ylabel="number of weights",
+             xscale="log", legend=True)
     return figure(fig)
 
 
@@ -331,10 +498,35 @@ def augmentation_numbers(results):
         values[f"{key}_low"] = shown(accs.min(), ".1f")
         values[f"{key}_high"] = shown(accs.max(), ".1f")
     values["seeds"] = shown(len(next(iter(results.values()))), "d")
+    means = [100 * np.mean(accs) for accs in results.values()]
+    values["shift_cost"] = shown(means[0] - means[-1], ".1f")
     return numbers(**values)
 
 
 # --- Explore lambda -----------------------------------------------------------------------------
+
+def lambda_frame(lam):
+    """What the explorable shows at the stop nearest ``lam``: a dict with the stop's ``lam``, the
+    fit's ``coef``, its ``train`` and ``new`` (unseen) MSE, its ``largest`` penalised coefficient
+    ``max_{j >= 1} |w_j|`` and ``stray``, how far the curve strays from the source ``y = x``
+    on [-1, 1]."""
+    k = int(np.argmin(np.abs(LAMBDAS - lam)))
+    coef = _RIDGE[k]
+    return dict(lam=LAMBDAS[k], coef=coef, train=_TRAIN[k], new=_NEW[k], largest=float(np.abs(coef[1:]).max()),
+                stray=float(np.abs(P.polyval(GRID, coef) - GRID).max()))
+
+
+def lambda_numbers():
+    """The numbers of the explorable's things to try, as text: the first stop whose largest
+    coefficient is below 10, the best stop's stray from the source, the last stop's coefficients."""
+    largest = np.array([np.abs(c[1:]).max() for c in _RIDGE])
+    tamed = int(np.argmax(largest < 10))
+    best = lambda_frame(LAMBDAS[int(np.argmin(_NEW))])
+    last = lambda_frame(LAMBDAS[-1])
+    return numbers(free_largest=shown(largest[0], ".0f"), tamed_lam=shown(LAMBDAS[tamed], ".1e"),
+                   best_stray=shown(best["stray"], ".2f"), free_stray=shown(lambda_frame(0.0)["stray"], ".1f"),
+                   last_slope=shown(last["coef"][1], ".3f"), last_intercept=shown(last["coef"][0], ".3f"),
+                   mean_y=shown(float(np.mean(_Y)), ".3f"))
 
 def lambda_view(fig):
     """The explorable's view. Left: the penalised degree-10 fit. Middle: its coefficient sizes.
@@ -376,22 +568,28 @@ def lambda_view(fig):
 
 # --- Exercises ----------------------------------------------------------------------------------
 
-_G, _W, _LAM = 0.3, 2.0, 0.05
+#: Exercise 8.1's data gradient, weight and penalty strength. (With w = 2 the classic mistake of
+#: adding the penalty itself, lambda w^2 / 2, gives lambda w too, so it would be judged right.)
+_G, _W, _LAM = 0.4, 3.0, 0.05
 check_8_1 = NumberCheck(_G + _LAM * _W, rtol=1e-6, atol=1e-9, hints=[
-    (_G + _LAM * _W / 2, "The 1/2 in front of the penalty cancels the 2 from differentiating w squared."),
+    (_G + _LAM * _W / 2, "The 1/2 in front of the penalty cancels the 2 from differentiating w squared: "
+                         "nothing is left to halve."),
     (_G + _LAM * _W ** 2 / 2, "That is the penalty itself added to the gradient: differentiate it first."),
+    (_G + _LAM * _W ** 2, "That adds lambda w squared: differentiate the penalty before adding it."),
     (_G + 2 * _LAM * _W, "The 1/2 in front of the penalty cancels the 2 from differentiating w squared."),
     (_G - _LAM * _W, "The penalty grows with |w|, so its gradient points the same way as w: add it."),
     (_LAM * _W, "Keep the gradient of the data loss too: the penalty's gradient is added to it."),
-], hint="The gradient of (lambda/2) w^2 is lambda w; add it to the data gradient.")
+    (_G + _LAM, "The penalty's pull is proportional to the weight itself, not the same for every weight."),
+], hint="Differentiate the penalty term with respect to w and add the result to the data gradient.")
 
 _FACTOR = (1 - 0.1 * 0.01) ** 1000
-check_8_2 = NumberCheck(_FACTOR, rtol=2e-3, hints=[
+check_8_2 = NumberCheck(_FACTOR, rtol=2e-3, atol=0.0, hints=[
     (1 - 1000 * 0.1 * 0.01, "Each step multiplies the weight by a factor: the factors compound, they do not add."),
     ((1 - 0.01) ** 1000, "The factor of one step is 1 - (learning rate) * lambda: you left out the learning rate."),
     (1 - 0.1 * 0.01, "That is the factor of one step; the weight is multiplied by it 1000 times."),
     ((1 - 0.1) ** 1000, "The factor of one step is 1 - (learning rate) * lambda: you left out lambda."),
-], hint="With no data gradient, one step is w <- (1 - alpha * lambda) w. Apply it 1000 times.")
+    (1 - _FACTOR, "That is the share of the weight that is lost; the question asks for the factor that is left."),
+], hint="With no data gradient, one step multiplies the weight by the same factor. Apply it 1000 times.")
 
 _PENALTIES = ["L1", "L2", "both", "neither"]
 check_8_3 = ChoiceCheck("L1", _PENALTIES, explanations={
@@ -406,6 +604,8 @@ def _soft(z, t):
 
 
 _Z = np.array([-2.0, -0.3, 0.0, 0.1, 0.5, 3.0])
+#: The web book's kernel-free question for exercise 8.4, and the outputs of the classic mistakes there.
+_PROXY_Z, _PROXY_T = np.array([-1.0, 0.3, 2.5]), 0.5
 check_8_4 = FunctionCheck(_soft, [(_Z, 0.4), (np.array([1.5, -1.5]), 1.0), (np.linspace(-1, 1, 9), 0.25)], hints=[
     (lambda f: np.allclose(f(np.array([-2.0]), 0.4), [1.6]), "Keep the sign: a negative weight stays negative."),
     (lambda f: np.allclose(f(np.array([-2.0, 0.1]), 0.4), [-2.4, -0.3]),
@@ -413,5 +613,13 @@ check_8_4 = FunctionCheck(_soft, [(_Z, 0.4), (np.array([1.5, -1.5]), 1.0), (np.l
     (lambda f: np.allclose(f(np.array([0.1, 0.5]), 0.4), [0.0, 0.5]),
      "Values beyond t shrink by t too, not only the small ones that become 0."),
     (lambda f: np.allclose(f(np.array([0.1, -0.1]), 0.4), [-0.3, 0.3]),
-     "Small values must become exactly 0: take the maximum of |z| - t and 0."),
-], hint="Use np.sign(z) * np.maximum(np.abs(z) - t, 0).")
+     "Small values must become exactly 0, not cross to the other side of zero."),
+], hint="Move each entry towards zero by t, and stop at zero if it would cross it.",
+    proxy=("What does your `soft_threshold(np.array([-1.0, 0.3, 2.5]), 0.5)` return? "
+           "Give the three numbers.", (_PROXY_Z, _PROXY_T), [
+        ([0.5, 0.0, 2.0], "Keep the sign: a negative weight stays negative."),
+        ([-1.5, 0.0, 3.0], "Shrink towards zero: subtract t from |z|, then put the sign back."),
+        ([-1.5, 0.8, 3.0], "Shrink towards zero: subtract t from |z|, then put the sign back."),
+        ([-1.0, 0.0, 2.5], "Values beyond t shrink by t too, not only the small ones that become 0."),
+        ([-0.5, -0.2, 2.0], "Small values must become exactly 0, not cross to the other side of zero."),
+    ]))

@@ -12,7 +12,7 @@ from numpy.polynomial import polynomial as P
 
 from nblib import optim
 from nblib.chapters.text import figure, numbers, shown
-from nblib.data import polynomial_task, polynomial_task_fresh
+from nblib.data import POLY_NOISE, polynomial_task, polynomial_task_fresh
 from nblib.exercises import ChoiceCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.nn import MLP
@@ -200,8 +200,14 @@ def masked_losses_figure(losses, formula):
     return figure(fig)
 
 
-#: The explorable's dropout rates: 0, then 100 stops spaced logarithmically from 1e-4 to 0.9.
-RATES = np.concatenate([[0.0], np.geomspace(1e-4, 0.9, 100)])
+#: The explorable's dropout rates: 0, then ten stops a decade from 1e-10 to 10**-0.1 (every power
+#: of ten among them), then 0.9, so that the calming of the wild curve, between about 1e-9 and
+#: 1e-5, is seen.
+RATES = np.concatenate([[0.0], 10.0 ** (np.arange(-100, 0) / 10), [0.9]])
+#: How a rate is written, by the slider's readout and by the frame's status line alike.
+RATE_FMT = "{:.2g}"
+#: An unseen MSE below this counts as calm in the things to try (the wild curve's is about 0.36).
+CALM = 0.1
 
 _X, _Y, _ = polynomial_task()
 _X_NEW, _Y_NEW = polynomial_task_fresh(200, seed=1)
@@ -210,19 +216,39 @@ _TRAIN = np.array([mse(c, _X, _Y) for c in _FITS])
 _NEW = np.array([mse(c, _X_NEW, _Y_NEW) for c in _FITS])
 
 
+def rate_frame(p):
+    """What the explorable shows at the stop nearest ``p``: a dict with the ``rate``, the ``train``
+    and ``new`` (unseen) MSE, the fit's ``coef`` and its ``height``, the range of the curve
+    over [-1, 1] (the source's is 2)."""
+    k = int(np.argmin(np.abs(RATES - p)))
+    curve = P.polyval(GRID, _FITS[k])
+    return dict(rate=RATES[k], train=_TRAIN[k], new=_NEW[k], coef=_FITS[k],
+                height=float(curve.max() - curve.min()))
+
+
 def rate_numbers():
-    """The best rate for the linear model on the unseen points and the errors around it, as text."""
+    """The explorable's numbers, as text: the wild fit at p = 0, the last wild stop and the first
+    calm one, the best rate on the unseen points, the source's own score there, the last stop."""
     best = int(np.argmin(_NEW))
+    calm = int(np.argmax(_NEW < CALM))                    # first stop below CALM
+    wild = int(np.flatnonzero(_NEW[:calm] > 0.9 * _NEW[0])[-1])  # last stop within 10% of p = 0
+    source = float(np.mean((_Y_NEW - _X_NEW) ** 2))
+    last = rate_frame(RATES[-1])
     return numbers(best_rate=shown(RATES[best], ".2f"), best_new=shown(_NEW[best], ".3f"),
-                   free_new=shown(_NEW[0], ".3f"), last_rate=shown(RATES[-1], "g"), last_new=shown(_NEW[-1], ".3f"))
+                   best_train=shown(_TRAIN[best], ".3f"),
+                   free_new=shown(_NEW[0], ".3f"), last_rate=shown(RATES[-1], "g"), last_new=shown(_NEW[-1], ".3f"),
+                   last_train=shown(_TRAIN[-1], ".3f"), last_height=shown(last["height"], ".2f"),
+                   calm=shown(CALM, "g"), calm_rate=shown(RATES[calm], ".1e"), calm_new=shown(_NEW[calm], ".3f"),
+                   wild_rate=shown(RATES[wild], ".0e"), source_new=shown(source, ".4f"),
+                   noise_var=shown(POLY_NOISE ** 2, ".2f"))
 
 
 def _rate_curves(ax):
     ax.plot(RATES[1:], _TRAIN[1:], color=COLORS["data"], label="training points")
     ax.plot(RATES[1:], _NEW[1:], color=COLORS["model"], label="unseen points")
-    ax.axhline(0.04, color=COLORS["ink"], linestyle=":", linewidth=1.2, label="noise variance")
+    ax.axhline(POLY_NOISE ** 2, color=COLORS["ink"], linestyle=":", linewidth=1.2, label="noise variance")
     set_axes(ax, xlabel="dropout rate $p$ (log scale)", ylabel="MSE (log scale)", xscale="log", yscale="log",
-             ylim=(1e-3, 1.0), xlim=(1e-4, 1.0))
+             ylim=(1e-3, 1.0), xlim=(RATES[1], 1.0))
 
 
 def rate_view(fig):
@@ -245,26 +271,35 @@ def rate_view(fig):
     def update(p):
         k = int(np.argmin(np.abs(RATES - p)))
         curve.set_ydata(P.polyval(GRID, _FITS[k]))
-        marks.set_data([max(RATES[k], 1e-4)] * 2, [max(_TRAIN[k], 1e-3), _NEW[k]])
+        marks.set_data([max(RATES[k], RATES[1])] * 2, [max(_TRAIN[k], 1e-3), _NEW[k]])
         train = "0" if _TRAIN[k] < 1e-12 else f"{_TRAIN[k]:.3f}"
         edge = "\n(p = 0: marks at the left edge)" if k == 0 else ""
         text.set_text(f"training MSE {train}\nunseen MSE {_NEW[k]:.3f}{edge}")
-        return f"Dropout rate {RATES[k]:.3f}: training MSE {train}, unseen MSE {_NEW[k]:.3f}."
+        return f"Dropout rate {RATE_FMT.format(RATES[k])}: training MSE {train}, unseen MSE {_NEW[k]:.3f}."
 
     return update
 
 
 # --- Exercises ----------------------------------------------------------------------------------
 
-check_9_1 = NumberCheck(1 / (1 - 0.2), rtol=1e-3, hints=[
-    (0.8, "That is the probability of keeping a neuron; the kept activations are divided by it."),
-    (0.2, "That is the probability of dropping; the kept activations are divided by the probability of keeping."),
-    (5.0, "That is 1 / p; divide by the probability of keeping, 1 - p."),
+#: Exercise 9.1's dropout rate: 1 / (1 - p) and the classic 1 + p differ at two digits (1.7 and 1.4).
+P_91 = 0.4
+check_9_1 = NumberCheck(1 / (1 - P_91), rtol=1e-3, hints=[
+    (1 - P_91, "That is the probability of keeping a neuron; the kept activations are divided by it."),
+    (P_91, "That is the probability of dropping; the kept activations are divided by the probability of keeping."),
+    (1 / P_91, "That divides by the probability of dropping; divide by the probability of keeping."),
+    (1 + P_91, "Adding p is only roughly right for a small p: what factor keeps the expected activation "
+               "exactly the same when only a share 1 - p of the neurons is kept?"),
+    (1 / (1 + P_91), "The kept share is 1 - p, not 1 + p."),
+    (P_91 / (1 - P_91), "That is the strength of the penalty dropout adds to a linear model, not the mask's value."),
 ], hint="The expected value of mask * a must be a: mask is 0 or s, and is s with probability 1 - p.")
 
 check_9_2 = NumberCheck(128 * (1 - 0.3), rtol=1e-3, hints=[
     (128 * 0.3, "That is how many are dropped on average; the question asks for the kept ones."),
     (128, "Each neuron is dropped with probability 0.3, so fewer than all are kept on average."),
+    (128 / (1 - 0.3), "That divides by the probability of keeping (the activations' scaling); "
+                      "the number kept is a share of the 128."),
+    (89, "An average number of neurons need not be a whole number: do not round it down."),
 ], hint="Each of the 128 neurons is kept with probability 1 - p.")
 
 _TEST_CHOICES = ["drop neurons at the same rate", "multiply activations by 1 - p",
