@@ -29,6 +29,9 @@ __all__ = ["History", "fit", "kfold_indices", "cross_validate"]
 class History:
     """Per-epoch records of a ``fit`` run (index i = epoch i, counted from 0).
 
+    Epochs are counted from 0 everywhere in nblib and in the book: the first pass over the
+    training set is epoch 0, and ``message`` and ``best_epoch`` use the same count.
+
     train_loss, val_loss: data loss on the training and validation sets after
         the epoch (val_loss is None without validation data).
     train_acc, val_acc: fraction classified correctly (None for the mse loss,
@@ -36,7 +39,7 @@ class History:
     lr: the learning rate used during the epoch.
     best_epoch: the epoch of the lowest validation loss (None without validation data).
     stopped_early: True if early stopping ended the run.
-    message: how the run ended, in words.
+    message: how the run ended, in words (any epoch it names counted from 0).
     """
 
     train_loss: List[float] = field(default_factory=list)
@@ -76,6 +79,8 @@ def fit(model, X, y, optimizer, epochs, batch_size=32, loss="cross_entropy", X_v
     progress: show a progress bar over the epochs.
 
     A loss that becomes NaN or infinite ends the run (recorded, not raised).
+    Epochs are counted from 0: ``history.best_epoch`` and the epochs ``history.message``
+    names are indices into the history's lists.
     Returns a ``History``.
     """
     model = as_mlp(model)
@@ -135,6 +140,8 @@ def fit(model, X, y, optimizer, epochs, batch_size=32, loss="cross_entropy", X_v
     if best_params is not None:
         model.set_params(best_params)
         history.message += f"; restored the weights of epoch {history.best_epoch}"
+    if history.message.startswith("stopped") or best_params is not None:
+        history.message += " (epochs counted from 0)"
     return history
 
 

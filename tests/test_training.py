@@ -99,6 +99,25 @@ def test_early_stopping_restores_the_best_weights():
     assert f"restored the weights of epoch {history.best_epoch}" in history.message
 
 
+def test_messages_count_epochs_from_0_as_the_history_does():
+    """One epoch convention: the epochs a message names are indices into the history's lists."""
+    rng = np.random.default_rng(0)
+    X, X_val = rng.normal(size=(20, 5)), rng.normal(size=(200, 5))
+    y, y_val = (X[:, 0] + rng.normal(0, 1, 20) > 0).astype(int), (X_val[:, 0] > 0).astype(int)
+    history = fit(MLP([5, 64, 64, 2], seed=0), X, y, Adam(lr=0.01), epochs=300, batch_size=20, X_val=X_val,
+                  y_val=y_val, patience=5, progress=False)
+    last = len(history.val_loss) - 1
+    assert history.message == (f"stopped early at epoch {last}: the validation loss has not improved for 5 "
+                               f"epochs; restored the weights of epoch {history.best_epoch} "
+                               f"(epochs counted from 0)")
+    assert history.val_loss[history.best_epoch] == min(history.val_loss)
+    full = fit(MLP([5, 8, 2], seed=0), X, y, Adam(lr=0.01), epochs=3, X_val=X_val, y_val=y_val, patience=3,
+               progress=False)
+    assert full.message == (f"ran 3 epochs; restored the weights of epoch {full.best_epoch} "
+                            f"(epochs counted from 0)")
+    assert 0 <= full.best_epoch <= 2 and full.val_loss[full.best_epoch] == min(full.val_loss)
+
+
 def test_nan_loss_stops_the_run_without_raising_or_warning():
     X, y = data.noisy_polynomial(n=30)
     with warnings.catch_warnings():
