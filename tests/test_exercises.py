@@ -679,38 +679,16 @@ def chapter_checks():
     return found
 
 
-#: Exercises whose listed mistakes the check cannot tell apart today, for the chapters' owners to fix.
-MISJUDGED = {
-    "check_4_1": "exercise 4.1: the hint 32 (the batch size) is the answer itself, so it is judged right",
-    "check_8_1": "exercise 8.1: the hint 0.4 (the penalty added) is the answer itself, so it is judged right",
-    "check_8_2": "exercise 8.2: 1.75e-46 is within atol=1e-9 of the hint 0.0, so it gets that hint's message",
-    "check_10_1": "exercise 10.1: 2411 rounded to 3 digits is 2410, another mistake (declare integer=True)",
-    "check_10_4": "exercise 10.4: the column-0 hint equals the answer, so it is judged right",
-    "check_12_2": "exercise 12.2: two hints share the value 0.5697769 (float32; half the matrix), so the second "
-                  "never shows",
-}
-#: Exercises whose answer is a count but which accept a fractional answer (they need integer=True).
-FRACTIONAL_COUNTS = {name: f"exercise {name[6:].replace('_', '.')}: a count that accepts a fractional answer; "
-                           "declare integer=True"
-                     for name in ("check_1_1", "check_1_2", "check_7_3", "check_7_4", "check_10_1",
-                                  "check_11_4", "check_13_4")}
-
-
-def known(table, name):
-    return [pytest.mark.xfail(reason=table[name], strict=False)] if name in table else []
-
-
 CHAPTER_CHECKS = chapter_checks()
 
 
-@pytest.mark.parametrize("name, check", [pytest.param(name, check, id=name, marks=known(MISJUDGED, name))
-                                         for name, check in CHAPTER_CHECKS])
+@pytest.mark.parametrize("name, check", [pytest.param(name, check, id=name) for name, check in CHAPTER_CHECKS])
 def test_every_listed_mistake_gets_its_hint_and_is_never_judged_right(name, check):
     """Each mistake's value, in full and to 3 significant digits, gets its hint (or "agrees with both")."""
     assert check.misjudged() == [], name
 
 
-@pytest.mark.parametrize("name, check", [pytest.param(name, check, id=name, marks=known(FRACTIONAL_COUNTS, name))
+@pytest.mark.parametrize("name, check", [pytest.param(name, check, id=name)
                                          for name, check in CHAPTER_CHECKS if isinstance(check, NumberCheck)])
 def test_a_whole_number_answer_is_never_right_with_a_fractional_part(name, check):
     """An exercise whose answer is whole (a count) does not accept the answer plus 0.4."""

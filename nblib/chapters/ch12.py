@@ -884,12 +884,12 @@ check_12_1 = NumberCheck(2 / 3, rtol=1e-3, hints=[
 
 _D = count_params([784, 15, 10])
 check_12_2 = NumberCheck(_D ** 2 * 8 / 1e9, rtol=2e-2, hints=[
-    (_D ** 2 * 4 / 1e9, "That is in float32 (4 bytes a number); the book's arrays are float64, 8 bytes."),
+    (_D ** 2 * 4 / 1e9, "That is half of it: 4 bytes a number (float32), or one triangle of the symmetric "
+                        "matrix; the book stores the whole matrix in float64, 8 bytes a number."),
     (_D * 8 / 1e9, "That is one vector of d numbers, the size of a gradient; the Hessian has d times d entries."),
     (_D ** 2 * 8 / 2 ** 30, "That is in GiB (2**30 bytes); the question asks for GB, 10**9 bytes."),
     (_D ** 2 * 8 / 1e6, "That is in MB; divide by 1000 more for GB."),
     (_D ** 2 / 1e9, "Count the bytes: each entry takes 8 of them in float64."),
-    (_D ** 2 * 8 / 2e9, "Store the whole matrix: symmetry halves it only if you store one triangle."),
 ], hint="d = 11,935; the Hessian has d**2 entries of 8 bytes each; 1 GB = 10**9 bytes.")
 
 
