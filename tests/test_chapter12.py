@@ -66,7 +66,6 @@ def test_cost_numbers():
     assert str(cost.d) == "11,935" and str(cost.gb) == "1.14" and str(cost.n_grads) == "23,870"
     assert cost.d2.value == 11935 ** 2
     assert cost.estimate.value > 1  # one solve of the full system takes seconds at least, on any machine
-    assert 1.5 < cost.exponent.value < 3.5
     assert str(cost.kb) == "95"
 
 
