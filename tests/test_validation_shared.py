@@ -46,6 +46,10 @@ ENTRIES = [
     _entry(regression.bowl_contour, {"ax": AX, "f": _bowl, "xlim": (-1.0, 1.0), "ylim": (-1.0, 1.0)},
            ax=axes(), f=function("f"), xlim=values(*_WINDOW, label="xlim"), ylim=values(*_WINDOW, label="ylim"),
            minimum=values(3, "ab", (1.0,), (np.nan, 0.0), label="minimum")),
+    _entry(regression.draw_path, {"ax": AX, "path": np.zeros((3, 2)), "color": "#0072B2"}, ax=axes(),
+           path=values(None, "path", 3.0, np.zeros(3), np.zeros((3, 3)), [["a", "b"]], label="path"),
+           color=values(3, "not a colour", label="color"), label=values(3, ["a"], label="label"),
+           markersize=number("markersize", low=0, high=100)),
 ]
 COVERS = covered(ENTRIES)
 

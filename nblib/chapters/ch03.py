@@ -16,6 +16,7 @@ from nblib.data import seven_points
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.plots import regression as rplots
+from nblib.plots.regression import draw_path
 from nblib.theme import COLORS, set_axes
 
 _X, _Y = seven_points()
@@ -129,20 +130,13 @@ def _contour(ax, levels=14):
     return art
 
 
-def _draw_path(ax, path, color, label=None, markersize=3.5):
-    path = path[np.all(np.isfinite(path), axis=1)]
-    line, = ax.plot(path[:, 0], path[:, 1], "-o", color=color, markersize=markersize, linewidth=1.2,
-                    markeredgewidth=0, label=label)
-    return line
-
-
 def path_figure(path, every=None):
     """One descent drawn on the contour map (every point, or the first ``every`` then a sample)."""
     fig, ax = plt.subplots(figsize=(5.6, 4.0))
     _contour(ax)
     rplots.mark_point(ax, *START, marker="o", color="white", size=7, label="start")
     shown_path = path if every is None else np.concatenate([path[:every], path[every::every]])
-    _draw_path(ax, shown_path, COLORS["highlight"], label="gradient descent")
+    draw_path(ax, shown_path, COLORS["highlight"], label="gradient descent")
     ax.legend(loc="upper right", fontsize=9, frameon=True, framealpha=0.9)
     return figure(fig)
 
@@ -170,7 +164,7 @@ def regimes_figure(rates, steps=40):
                                                                          COLORS["highlight"], COLORS["bad"]]):
         _contour(ax, levels=10)
         rplots.mark_point(ax, *START, marker="o", color="white", size=6)
-        _draw_path(ax, path, color, markersize=3)
+        draw_path(ax, path, color, markersize=3)
         ran = last_finite(path)
         loss = mse(path[min(ran, steps)])
         note = f"diverged at step {ran + 1}" if ran < steps else f"{steps} steps: J = {loss:.3g}"

@@ -19,7 +19,7 @@ from nblib.data import seven_points
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.optim import SGD, Momentum, Nesterov
-from nblib.plots.regression import bowl_contour
+from nblib.plots.regression import bowl_contour, draw_path
 from nblib.surfaces import elongated_bowl, run
 from nblib.theme import COLORS, set_axes
 
@@ -34,13 +34,6 @@ BETA_DEMO = 0.6
 
 
 # --- Drawing paths on a bowl --------------------------------------------------------------------
-
-def draw_path(ax, path, color, label=None, markersize=3.5):
-    """An optimizer's path ``(k + 1, 2)`` as dots joined by thin lines; returns the Line2D."""
-    line, = ax.plot(path[:, 0], path[:, 1], marker="o", markersize=markersize, linewidth=1.2, color=color,
-                    label=label, zorder=3)
-    return line
-
 
 def elongated_paths(lr, beta, steps):
     """Plain, momentum and Nesterov runs on the elongated bowl from its usual start: ``{name: RunResult}``."""

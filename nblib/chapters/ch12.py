@@ -20,7 +20,6 @@ import scipy.optimize
 from threadpoolctl import threadpool_limits
 
 from nblib import curvature, lbfgs, linear
-from nblib.chapters.ch05 import bowl_contour, draw_path
 from nblib.chapters.text import Shown, figure, numbers, scientific_text, shown
 from nblib.counting import count_params
 from nblib.data import digits, seven_points
@@ -28,6 +27,7 @@ from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
 from nblib.nn import MLP
 from nblib.optim import Adam
+from nblib.plots.regression import bowl_contour, draw_path
 from nblib.surfaces import rosenbrock
 from nblib.theme import COLORS, set_axes
 

@@ -250,6 +250,24 @@ def bowl_contour(ax, f, xlim, ylim, labels=("$w_1$", "$w_2$"), levels=14, minimu
     return art
 
 
+def draw_path(ax, path, color=None, label=None, markersize=3.5):
+    """An optimizer's path ``(k + 1, 2)`` as dots joined by thin lines; returns the Line2D.
+
+    Rows that are not finite (a run that diverged) are left out, so a path ends where it left the
+    numbers behind.
+    """
+    ax = as_axes(ax, allow_none=False)
+    path = as_array(path, "path", ndim=2, dtype=np.float64, finite=False)
+    if path.shape[1] != 2:
+        raise ValueError(f"path must have shape (k + 1, 2), got {path.shape}")
+    color, label = _colour(color), as_text(label, "label", allow_none=True)
+    markersize = as_number(markersize, "markersize", low=0, high=100)
+    path = path[np.all(np.isfinite(path), axis=1)]
+    line, = ax.plot(path[:, 0], path[:, 1], "-o", color=color or COLORS["highlight"], markersize=markersize,
+                    linewidth=1.2, markeredgewidth=0, label=label, zorder=3)
+    return line
+
+
 def _window(limits, name):
     """``(low, high)``: two finite numbers, low below high."""
     low, high = _pair(limits, name)
