@@ -92,7 +92,7 @@ def test_batched_paths_match_the_engine():
 
 def test_zigzag_and_momentum_numbers():
     zz, mom = ch05.zigzag_numbers(), ch05.momentum_numbers()
-    assert (str(zz.along), str(zz.across), str(zz.lr_max)) == ("0.93", "-0.75", "0.08")
+    assert (str(zz.along), str(zz.across), str(zz.lr_max)) == ("0.93", "−0.75", "0.08")
     assert mom.steps_momentum.value < mom.steps_plain.value == zz.steps.value
     assert str(mom.gain_constant_09) == "10" and str(mom.gain_alternating) == "0.625"
 

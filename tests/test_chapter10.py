@@ -26,7 +26,7 @@ def test_forward_pass_by_hand():
     a = 1 / (1 + np.exp(-1.16))
     assert F["a"] == pytest.approx(a) and F["J"] == pytest.approx((a - 1) ** 2)
     worked = ch10.worked_numbers(F, B)
-    assert (str(worked.a), str(worked.J), str(worked.z1_2)) == ("0.7613", "0.0570", "-0.5")
+    assert (str(worked.a), str(worked.J), str(worked.z1_2)) == ("0.7613", "0.0570", "−0.5")
 
 
 def test_backward_pass_matches_the_formulas_nblib_and_finite_differences():

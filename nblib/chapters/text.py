@@ -7,6 +7,7 @@ string's repr has quotes, so numbers for the text are wrapped in :class:`Shown`,
 the number formatted for reading.
 """
 
+import re
 from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
@@ -32,8 +33,22 @@ class Shown:
 
 
 def shown(value, spec=""):
-    """``value`` formatted with the format spec ``spec`` (e.g. ``",d"``, ``".4f"``), as a :class:`Shown`."""
-    return Shown(value, format(value, spec))
+    """``value`` formatted with the format spec ``spec`` (e.g. ``",d"``, ``".4f"``), as a :class:`Shown`.
+
+    The text is typeset as prose: a negative number takes a true minus sign (``"−0.75"``), and a
+    number the spec writes in e-notation takes the book's one style for powers of ten
+    (``".1e"`` gives ``"1.3 × 10⁻⁶"``, ``".0e"`` of 1e-6 gives ``"10⁻⁶"``).
+    """
+    return Shown(value, prose_number(format(value, spec)))
+
+
+def prose_number(text):
+    """A formatted number as the prose shows it: e-notation as a power of ten, and true minus signs."""
+    match = re.fullmatch(r"(-?)(\d+(?:\.(\d+))?)e([-+]\d+)", text)
+    if match:
+        sign, mantissa, decimals, exponent = match.groups()
+        text = sign + power_text(float(mantissa), int(exponent), digits=1 + len(decimals or ""))
+    return text.replace("-", "\u2212")
 
 
 def scientific_text(value, digits=2):
