@@ -256,7 +256,7 @@ def test_try_2_degrees_9_and_10_both_fit_and_both_dip_far_below_the_leftmost_poi
     assert nine["train"] < 0.002 and ten["train"] < 1e-20
     assert abs(y[0] + 1) < 0.3 and abs(y[1] + 1) < 0.3                   # "sit near y = -1"
     assert ten["dip"] < nine["dip"] < -2 and ch07.degree_frame(8)["dip"] > -1.2
-    assert str(tries.dip_9) == f"{nine['dip']:.1f}"
+    assert str(tries.dip_9) == f"{nine['dip']:.1f}".replace("-", "\u2212")  # a true minus sign
     assert "training MSE 0," in _frame_text(10)
 
 
