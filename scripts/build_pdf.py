@@ -5,15 +5,19 @@ package or a font the book needs is missing, this installs the Debian packages w
 apt-get if run as root, and otherwise says which packages to install. The notebooks run
 with ``NBLIB_PRINT=1``, so outputs take their printed form (an explorable prints its
 default frame with a caption, an exercise's starter says where its answer can be checked;
-see ``nblib/explorable`` and ``nblib/exercises``); the LaTeX settings are ``latex:`` and
-``latex_elements`` in ``_config.yml`` and the files of ``book/latex/``. Sphinx warnings are
-errors, as for the web book, and so is a character the fonts do not have.
+see ``nblib/explorable`` and ``nblib/exercises``; a table the text walks through prints as a
+table, ``nblib.chapters.text.Table``); the LaTeX settings are ``latex:`` and ``latex_elements``
+in ``_config.yml`` and the files of ``book/latex/``: the edition page after the title page, the
+running heads, an index set with xindy, an author-year bibliography, no part pages, each code
+cell kept with its output and each exercise with its starter. Sphinx warnings are errors, as
+for the web book, and so is a character the fonts do not have.
 
 The chapters execute afresh for the PDF in a build folder of its own, ``_build/print``: Sphinx
 would otherwise reuse the web build's doctrees, whose outputs were made for the screen. After
 XeLaTeX, the build fails on what a printed book must not show (:func:`print_problems`): a Python
 repr where a table or figure belongs, an exercise's "No answer yet", a line more than 5 pt too
-wide, a citation or reference LaTeX could not resolve.
+wide, a citation or reference LaTeX could not resolve, a picture with no caption (an
+explorable's frame prints with its caption, a figure with its own).
 
     python scripts/build_pdf.py [--path-output DIR]   # the PDF goes to DIR/_build/book.pdf
 
@@ -100,22 +104,70 @@ def missing_characters(log_text):
     return sorted({f"{code} ({char}) in {font.strip()}" for char, code, font in found})
 
 
-#: Text of the LaTeX source that shows a screen output where print needs its printed form.
+#: Text of the LaTeX source that shows a screen output where print needs its printed form (read
+#: from the source with Pygments' escapes undone, so "\PYGZlt{}" is "<").
 SCREEN_ONLY = {
     r"<IPython\.core\.display\.\w+ object>": "a Python repr instead of a table",
     r"<Figure size [^>]*>|<matplotlib\.[^>]* object at": "a Python repr instead of a figure",
+    r"<Explorable: [^>]*>": "an explorable's repr instead of its picture",
+    r"<[^<>\n]{1,80} at 0x[0-9a-fA-F]+>": "a Python repr",
+    r"\b(?:SimpleNamespace|namespace)\([a-z_]+=": "a Python repr of a namespace",
     r"No answer yet": "an exercise's notebook message",
     r"(?:Widget|VBox|HBox)\(": "a widget's repr",
+    r"\d+%\|[█▏▎▍▌▋▊▉ #]*\|": "a progress bar",
 }
+#: Pygments' escapes in Sphinx's LaTeX, undone before reading the source for SCREEN_ONLY.
+PYGMENTS = {r"\PYGZlt{}": "<", r"\PYGZgt{}": ">", r"\PYGZus{}": "_", r"\PYGZob{}": "{", r"\PYGZcb{}": "}",
+            r"\PYGZpc{}": "%", r"\PYGZbs{}": "\\", r"\PYGZsq{}": "'", r"\PYGZdq{}": '"', r"\PYGZti{}": "~",
+            r"\PYGZam{}": "&", r"\PYGZhy{}": "-", r"\PYGZca{}": "^", r"\PYGZsh{}": "#", r"\PYGZdl{}": "$",
+            r"\sphinxhyphen{}": "-", r"\_": "_", r"\%": "%", r"\{": "{", r"\}": "}"}
+#: A picture in the LaTeX source, and what must follow one that is not a captioned figure: an
+#: explorable's printed caption (nblib/explorable's still_caption), before its cell's output ends.
+PICTURE = re.compile(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{")
+EXPLORABLE_CAPTION = re.compile(r"The explorable at its starting values|Explorable\s+\d+(?:\.\d+)?[.:]")
+OUTPUT_END = "\\end{sphinxVerbatimOutput}"
+#: The file name in ``\sphinxincludegraphics{{name}.png}`` (or ``{name.png}``).
+IMAGE_NAME = re.compile(r"\{([^{}]*)\}(\.\w+)\}|([^{}]*)\}")
 #: An overfull box in the LaTeX log, and how much it overflows by.
 OVERFULL = re.compile(r"^Overfull \\hbox \((\d+(?:\.\d+)?)pt too wide\)(.*)$", re.M)
-UNRESOLVED = re.compile(r"LaTeX Warning: (?:Citation|Reference) `([^']+)' (?:on page \d+ )?undefined")
+UNRESOLVED = re.compile(r"LaTeX Warning: (?:Citation|Reference|Hyper reference) `([^']+)' "
+                        r"(?:on page \d+ )?undefined")
+
+
+def unescaped(tex_text):
+    """The LaTeX source with Pygments' and Sphinx's escapes of code output undone."""
+    for escape, char in PYGMENTS.items():
+        tex_text = tex_text.replace(escape, char)
+    return tex_text
+
+
+def uncaptioned_pictures(tex_text):
+    """The pictures of the LaTeX source that are neither a captioned figure nor an explorable's
+    frame with its caption, as the file names of their images."""
+    found = []
+    for match in PICTURE.finditer(tex_text):
+        before = tex_text[:match.start()]
+        in_figure = before.rfind("\\begin{figure}") > before.rfind("\\end{figure}")
+        if in_figure:
+            end = tex_text.find("\\end{figure}", match.end())
+            if "\\caption{" in tex_text[match.end():end]:
+                continue
+        output_end = tex_text.find(OUTPUT_END, match.end())
+        after = tex_text[match.end():output_end if output_end >= 0 else len(tex_text)]
+        if EXPLORABLE_CAPTION.search(unescaped(after)):
+            continue
+        name = IMAGE_NAME.match(tex_text, match.end())
+        found.append("".join(part or "" for part in name.groups()) if name else "?")
+    return found
 
 
 def print_problems(tex_text, log_text, tolerance_pt=5.0):
     """What the printed book must not have, as readable lines (an empty list when there is none)."""
+    plain = unescaped(tex_text)
     problems = [f"{what}: {match.group(0)[:60]!r}" for pattern, what in SCREEN_ONLY.items()
-                for match in re.finditer(pattern, tex_text)]
+                for match in re.finditer(pattern, plain)]
+    problems += [f"a picture without a caption (an explorable's frame prints with its caption): {name}"
+                 for name in uncaptioned_pictures(tex_text)]
     problems += [f"a line {float(points):.1f} pt too wide{where.rstrip()}"
                  for points, where in OVERFULL.findall(log_text) if float(points) > tolerance_pt]
     problems += [f"unresolved citation or reference {key!r}" for key in sorted(set(UNRESOLVED.findall(log_text)))]
@@ -151,7 +203,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path-output", default=str(ROOT),
                         help="folder whose _build receives book.pdf (default: the repository)")
+    parser.add_argument("--packages", action="store_true",
+                        help="print the Debian packages the build needs, one line, and stop")
     args = parser.parse_args(argv)
+    if args.packages:
+        print(" ".join(PACKAGES))
+        return 0
     if not ensure_tex():
         return 1
     start = time.monotonic()

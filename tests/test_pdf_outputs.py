@@ -5,7 +5,8 @@ which myst-nb picks for LaTeX while the web book keeps choosing the scrubber (bu
 and without it, a chapter page has the same size to the byte); in the PDF build
 (``NBLIB_PRINT=1``) a caption follows the picture. An exercise's starter prints its
 verdict in words, says whether the web book checks it without a kernel, and never shows
-the answer.
+the answer. A table the text walks through prints as a table; the edition page, the index
+entries and the keeping together of cells are read from the repository and the doctree.
 """
 
 import base64
@@ -23,7 +24,8 @@ from myst_nb.core.render import get_mime_priority
 from PIL import Image
 
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
-from nblib.exercises._feedback import PRINTED_WEB_FORM
+from nblib.chapters.text import Table
+from nblib.exercises._feedback import PRINTED_IN_JUPYTER, PRINTED_WEB_FORM, WEB_EDITION
 from nblib.explorable import PRINT_ENV, SCRUBBER_ENV, Slider, explore
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -127,7 +129,7 @@ FUNCTION = FunctionCheck(_reference, [(1.0,), (2.0,)])
 
 
 @pytest.mark.parametrize("check, form", [(NUMBER, True), (CHOICE, True), (FUNCTION, False)])
-def test_an_exercise_prints_its_verdict_and_where_to_check_it_but_not_the_answer(monkeypatch, check, form):
+def test_an_exercise_prints_where_its_answer_is_checked_but_not_the_answer(monkeypatch, check, form):
     from IPython.core.formatters import format_display_data
 
     monkeypatch.delenv(SCRUBBER_ENV, raising=False)
@@ -136,10 +138,20 @@ def test_an_exercise_prints_its_verdict_and_where_to_check_it_but_not_the_answer
     data, _ = format_display_data(feedback)
     assert picked("latex", data) == "text/markdown"
     printed = shown_text(data["text/markdown"])
-    assert printed.startswith("No answer yet. ")
-    assert (PRINTED_WEB_FORM in printed) is form
+    assert "No answer yet" not in printed, "scripts/build_pdf.py fails on the notebook's message"
+    assert printed.startswith("Where to check your answer. Run this cell in Jupyter")
+    assert shown_text(PRINTED_IN_JUPYTER) in printed
+    assert (PRINTED_WEB_FORM in printed) is form and (WEB_EDITION in printed) is form
     for secret in ("0.0181", "diverges", "The factor", "2 * w"):
         assert secret not in "".join(str(value) for value in data.values())
+
+
+def test_the_printed_web_address_is_the_books_github_pages():
+    assert WEB_EDITION == nblib_latex.pages_address(CONFIG["repository"]["url"])
+    assert WEB_EDITION == yaml.safe_load((ROOT / "CITATION.cff").read_text())["url"]
+    assert nblib_latex.pages_address("https://github.com/Some-Org/book.git") == "https://some-org.github.io/book/"
+    with pytest.raises(ValueError, match="repository.url"):
+        nblib_latex.pages_address("https://gitlab.com/a/b")
 
 
 def test_the_web_book_and_jupyter_get_no_printed_form(monkeypatch):
@@ -214,6 +226,126 @@ def test_print_problems_name_what_a_printed_book_must_not_show():
     assert build_pdf.print_problems("\\section{Momentum}", "Overfull \\hbox (4.9pt too wide)") == []
 
 
+@pytest.mark.parametrize("shown, what", [
+    (r"\PYGZlt{}IPython.core.display.HTML object\PYGZgt{}", "a Python repr instead of a table"),
+    (r"\PYGZlt{}Explorable: m, method\PYGZgt{}", "an explorable's repr"),
+    (r"\PYGZlt{}nblib.deep.Net object at 0x7f3a2c\PYGZgt{}", "a Python repr"),
+    (r"\PYGZlt{}function mse at 0x7f3a2c\PYGZgt{}", "a Python repr"),
+    (r"namespace(loss\PYGZus{}a=0.25)", "a Python repr of a namespace"),
+    (r" 45\%|████▌     | 45/100", "a progress bar"),
+])
+def test_print_problems_read_code_output_as_sphinx_escapes_it(shown, what):
+    """Sphinx sets code output with Pygments' escapes: the checks read through them."""
+    tex = f"\\begin{{sphinxVerbatim}}[commandchars=\\\\\\{{\\}}]\n{shown}\n\\end{{sphinxVerbatim}}\n"
+    assert any(p.startswith(what) for p in build_pdf.print_problems(tex, "")), shown
+
+
+FRAME = ("\\begin{sphinxVerbatimOutput}\n\\begin{sphinxuseclass}{cell_output}\n"
+         "\\noindent\\sphinxincludegraphics{{frame}.png}\n\n{CAPTION}\n"
+         "\\end{sphinxuseclass}\\end{sphinxVerbatimOutput}\n")
+
+
+def test_an_explorable_frame_without_its_caption_fails_the_build():
+    captioned = FRAME.replace("{CAPTION}", "\\sphinxAtStartPar\n\\sphinxstyleemphasis{The explorable at its "
+                                           "starting values: steps 306.}")
+    assert build_pdf.print_problems(captioned, "") == []
+    bare = FRAME.replace("{CAPTION}", "")
+    assert build_pdf.print_problems(bare, "") == [
+        "a picture without a caption (an explorable's frame prints with its caption): frame.png"]
+    # the next cell's caption does not count for this one
+    assert build_pdf.print_problems(bare + captioned, "") != []
+    figure = ("\\begin{figure}[H]\n\\centering\n\\noindent\\sphinxincludegraphics{{fig}.png}\n"
+              "\\caption{The seven points.}\\label{x}\\end{figure}\n")
+    assert build_pdf.print_problems(figure, "") == []
+    assert build_pdf.uncaptioned_pictures(figure.replace("\\caption{The seven points.}", "")) == ["fig.png"]
+
+
+def test_a_table_prints_as_a_myst_table_and_shows_as_html(monkeypatch):
+    from IPython.core.formatters import format_display_data
+
+    table = Table([["<i>i</i>", "1", "2"], ["<i>x<sub>i</sub></i>", "2.4", "2.8"]],
+                  [["$i$", "1", "2"], ["$x_i$", "2.4", "2.8"]], align="right", row_heads=True)
+    monkeypatch.delenv(PRINT_ENV, raising=False)
+    data, _ = format_display_data(table)
+    assert "text/markdown" not in data, "JupyterLab and the web book keep the HTML table"
+    assert picked("html", data) == "text/html" and data["text/html"].count("<tr>") == 2
+    monkeypatch.setenv(PRINT_ENV, "1")
+    data, _ = format_display_data(table)
+    assert picked("latex", data) == "text/markdown"
+    rendered = MarkdownIt("commonmark").enable("table").render(data["text/markdown"])
+    assert rendered.count("<tr>") == 2 and "<td style=\"text-align:right\">2.8</td>" in rendered
+    assert "$x_i$" in rendered
+    with pytest.raises(ValueError, match="same non-empty grid"):
+        Table([["a", "b"]], [["a"]])
+    with pytest.raises(ValueError, match="align"):
+        Table([["a"]], [["a"]], align="centre")
+
+
+#: Chapter cells that show a Table, by their call: myst-nb must read its markdown as MyST.
+TABLE_CELLS = {"02-linear-regression.ipynb": "points_table(", "10-backpropagation.ipynb": "worked_table("}
+
+
+@pytest.mark.parametrize("name, call", TABLE_CELLS.items())
+def test_a_cell_that_shows_a_table_reads_its_markdown_as_myst(name, call):
+    import json
+
+    cells = [c for c in json.loads((ROOT / "chapters" / name).read_text())["cells"]
+             if c["cell_type"] == "code" and call in "".join(c["source"])]
+    assert cells, f"no cell of {name} calls {call}"
+    for cell in cells:
+        assert cell["metadata"].get("mystnb", {}).get("markdown_format") == "myst", \
+            "myst-nb reads text/markdown outputs as CommonMark, which has no tables"
+
+
+def test_the_edition_page_says_what_the_repository_says():
+    facts = nblib_latex.edition_facts(ROOT)
+    version = re.search(r'^version\s*=\s*"([^"]+)"', (ROOT / "pyproject.toml").read_text(), re.M).group(1)
+    assert facts["author"] == CONFIG["author"] and "placeholder" not in facts["author"].lower()
+    assert facts["version"] == version and re.fullmatch(r"[0-9a-f]{12}|unknown", facts["commit"])
+    assert facts["web"] == "https://how-neural-networks-are-trained.github.io/book/"
+    assert facts["repository"] == CONFIG["repository"]["url"]
+    assert facts["licences"] == ["CC-BY-4.0", "MIT"]
+    tex = nblib_latex.edition_tex(facts)
+    for needed in (CONFIG["title"], facts["version"], facts["commit"], facts["web"], facts["repository"],
+                   "CC BY 4.0", "MIT licence", "How to cite", "CITATION.cff"):
+        assert needed in tex, needed
+    assert tex.startswith("\\begin{nblibedition}") and tex.endswith("\\end{nblibedition}")
+    assert nblib_latex.tex_escape("50% of a_b & {c}") == "50\\% of a\\_b \\& \\{c\\}"
+
+
+def test_the_index_takes_key_ideas_in_bold_and_spells_them_as_the_glossary():
+    assert nblib_latex.IDEA.match("k-fold cross-validation") and nblib_latex.IDEA.match("L2")
+    for emphasis in ("AdaGrad's steps shrink.", "20 guesses at 10", "What it buys.", "a b c d e"):
+        assert not nblib_latex.IDEA.match(emphasis), emphasis
+    terms = {"learning rate": "Learning rate"}
+    assert nblib_latex.index_word("learning rate", terms) == "Learning rate"
+    assert nblib_latex.index_word("ridge regression", terms) == "Ridge regression"
+    assert nblib_latex.index_word("k-fold cross-validation", terms) == "k-fold cross-validation"
+    terms = {"mini-batch": "Mini-batch", "nesterov's accelerated gradient": "Nesterov's accelerated gradient"}
+    assert nblib_latex.index_word("mini-batches", terms) == "Mini-batch", "a plural is indexed as its term"
+    assert nblib_latex.index_word("mini batch", terms) == "Mini-batch"
+    assert nblib_latex.index_word("Nesterov’s accelerated gradient", terms) == "Nesterov's accelerated gradient"
+
+
+def test_a_cell_asks_for_the_room_it_prints_in():
+    from docutils import nodes
+
+    code = nodes.literal_block("", "\n".join(["x = 1"] * 5))
+    assert nblib_latex.printed_lines(code, ROOT) == 7
+    long_line = nodes.literal_block("", "y" * (2 * nblib_latex.CODE_CHARS + 1))
+    assert nblib_latex.printed_lines(long_line, ROOT) == 3 + 2, "a wrapped line counts as the lines it wraps to"
+    assert nblib_latex.needspace(12).astext() == "\\needspace{12\\baselineskip}\n"
+    assert nblib_latex.needspace(99).astext() == f"\\needspace{{{nblib_latex.MOST}\\baselineskip}}\n"
+
+
+def test_the_latex_settings_keep_figures_and_print_an_index():
+    elements = CONFIG["sphinx"]["config"]["latex_elements"]
+    assert elements.get("figure_align") == "H", "a figure stays under the code that draws it"
+    assert "printindex" not in elements and "makeindex" not in elements, "Sphinx's index, set with xindy"
+    sty = (ROOT / "book" / "latex" / "nblib-book.sty").read_text()
+    assert "\\nblib@part" not in sty, "no part pages: a part is a line in the contents"
+
+
 def test_the_pdf_builds_in_a_folder_of_its_own(tmp_path, monkeypatch):
     """Never the web build's doctrees: Sphinx would reuse their screen outputs."""
     calls = []
@@ -222,3 +354,24 @@ def test_the_pdf_builds_in_a_folder_of_its_own(tmp_path, monkeypatch):
         build_pdf.build(tmp_path)
     output = pathlib.Path(calls[0][calls[0].index("--path-output") + 1])
     assert output == tmp_path / "_build" / "print" and output != tmp_path
+
+
+#: Web-only wording that print must not show: the PDF has no rocket button, search box or sliders
+#: to move "here".
+WEB_ONLY = re.compile(r"the rocket button|rocket button at the top|move here|here in the web book|"
+                      r"\{kbd\}`Ctrl\+K`(?![^\n]*\n?[^\n]*PDF)", re.I)
+ONLY_HTML = re.compile(r"^(:{3,}|`{3,})\{only\} html\n.*?^\1[ \t]*$", re.M | re.S)
+
+
+@pytest.mark.parametrize("page", ["intro.md", "how-to-use.md"])
+def test_the_front_pages_print_no_web_only_wording(page):
+    """Print-only wording where the web text says "here", "the rocket button" or "Ctrl+K": such a
+    sentence sits in an ``{only} html`` block (with its print form in ``{only} latex``), or says
+    which edition it is about."""
+    text = (ROOT / "book" / page).read_text()
+    printed = ONLY_HTML.sub("", text)
+    assert WEB_ONLY.findall(printed) == []
+    if page == "intro.md":
+        assert "{only} latex" in text and "\\nblibopening{About this book}" in text
+        assert "https://how-neural-networks-are-trained.github.io/book/book.pdf" in ONLY_HTML.search(text).group(0), \
+            "the landing page offers the whole PDF for download"

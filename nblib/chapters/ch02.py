@@ -9,12 +9,11 @@ exercises' checks: the answers live here, not in the notebook.
 
 import matplotlib.pyplot as plt
 import numpy as np
-from IPython.display import HTML
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from nblib import linear, losses
-from nblib.chapters.text import figure, numbers, shown
+from nblib.chapters.text import Table, figure, numbers, shown
 from nblib.data import face_patch_predictions, seven_points
 from nblib.exercises import ChoiceCheck, FunctionCheck, NumberCheck
 from nblib.explorable import freeze_background
@@ -28,14 +27,12 @@ LINE_X = np.array([2.0, 5.4])
 # --- Seven points and three lines ---------------------------------------------------------------
 
 def points_table(x, y):
-    """The points as a small HTML table with one column per point."""
-    cell = 'style="padding: 0.15em 0.9em; text-align: right; border-bottom: 1px solid #ddd"'
-
-    def row(name, values):
-        return f"<tr><th {cell}>{name}</th>" + "".join(f"<td {cell}>{v:g}</td>" for v in values) + "</tr>"
-
-    return HTML('<table style="border-collapse: collapse; margin: 0 auto">' + row("<i>i</i>", range(1, len(x) + 1))
-                + row("<i>x<sub>i</sub></i>", x) + row("<i>y<sub>i</sub></i>", y) + "</table>")
+    """The points as a small table with one column per point (HTML on screen, a table in print)."""
+    heads = [("<i>i</i>", "$i$"), ("<i>x<sub>i</sub></i>", "$x_i$"), ("<i>y<sub>i</sub></i>", "$y_i$")]
+    values = [range(1, len(x) + 1), x, y]
+    rows = [[head, *(f"{v:g}" for v in row)] for (head, _), row in zip(heads, values)]
+    printed = [[head, *(f"{v:g}" for v in row)] for (_, head), row in zip(heads, values)]
+    return Table(rows, printed, align="right", row_heads=True)
 
 
 def seven_points_figure(x, y):

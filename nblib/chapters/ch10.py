@@ -14,11 +14,10 @@ import time
 import matplotlib.pyplot as plt
 from matplotlib.colors import to_rgb
 import numpy as np
-from IPython.display import HTML
 from threadpoolctl import threadpool_limits
 
 from nblib.activations import relu, sigmoid
-from nblib.chapters.text import Shown, figure, numbers, scientific_text, shown
+from nblib.chapters.text import Shown, Table, figure, numbers, scientific_text, shown
 from nblib.counting import count_params
 from nblib.data import digits
 from nblib.exercises import FunctionCheck, NumberCheck
@@ -241,16 +240,39 @@ TABLE_ROWS = [
 ]
 
 
+#: The quantity and formula of each row of TABLE_ROWS as the PDF prints them (MyST, ``$...$`` math).
+PRINTED_ROWS = {
+    "z1": (r"$z_1$", r"$x W_1 + b_1$"),
+    "h": (r"$h$", r"$\operatorname{relu}(z_1)$"),
+    "z2": (r"$z_2$", r"$h W_2 + b_2$"),
+    "a": (r"$a$", r"$\sigma(z_2)$"),
+    "J": (r"$J$", r"$(a - y)^2$"),
+    "dJ_da": (r"$\partial J/\partial a$", r"$2(a - y)$"),
+    "da_dz2": (r"$\partial a/\partial z_2$", r"$a(1 - a)$"),
+    "dJ_dz2": (r"$\delta_2 = \partial J/\partial z_2$", r"$\partial J/\partial a \cdot a(1 - a)$"),
+    "dJ_dW2": (r"$\partial J/\partial W_2$", r"$\delta_2\, h$"),
+    "dJ_db2": (r"$\partial J/\partial b_2$", r"$\delta_2$"),
+    "dJ_dh": (r"$\partial J/\partial h$", r"$\delta_2\, W_2$"),
+    "dh_dz1": (r"$\operatorname{relu}'(z_1)$", r"1 where $z_1 > 0$, else 0"),
+    "dJ_dz1": (r"$\delta_1 = \partial J/\partial z_1$",
+               r"$\partial J/\partial h \cdot \operatorname{relu}'(z_1)$, entry by entry"),
+    "dJ_dW1": (r"$\partial J/\partial W_1$", r"$x^\top \delta_1$ (row $i$: $x_i\, \delta_1$)"),
+    "dJ_db1": (r"$\partial J/\partial b_1$", r"$\delta_1$"),
+}
+
+
 def worked_table(f, b):
-    """Every intermediate value of the worked example as an HTML table, in the order computed."""
-    cell = 'style="padding: 0.2em 0.8em; text-align: left; border-bottom: 1px solid #ddd"'
+    """Every intermediate value of the worked example as a table, in the order computed
+    (HTML on screen, a table in print)."""
     values = {**f, **b}
-    rows = "".join(
-        f"<tr><td {cell}>{step}</td><td {cell}>{name}</td><td {cell}>{formula}</td>"
-        f"<td {cell}>{_fmt(values[key]) if key != 'dJ_dW1' else _matrix(values[key])}</td></tr>"
-        for step, name, formula, key in TABLE_ROWS)
-    head = "".join(f"<th {cell}>{h}</th>" for h in ("pass", "quantity", "formula", "value"))
-    return HTML(f'<table style="border-collapse: collapse; margin: 0 auto"><tr>{head}</tr>{rows}</table>')
+
+    def value(key):
+        return _fmt(values[key]) if key != "dJ_dW1" else _matrix(values[key])
+
+    head = ["pass", "quantity", "formula", "value"]
+    rows = [head] + [[step, name, formula, value(key)] for step, name, formula, key in TABLE_ROWS]
+    printed = [head] + [[step, *PRINTED_ROWS[key], value(key)] for step, _, _, key in TABLE_ROWS]
+    return Table(rows, printed, align="left")
 
 
 def _matrix(M):

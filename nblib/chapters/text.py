@@ -7,11 +7,13 @@ string's repr has quotes, so numbers for the text are wrapped in :class:`Shown`,
 the number formatted for reading.
 """
 
+import os
 import re
 from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
 
+from nblib.explorable import PRINT_ENV
 from nblib.search import power_text, scientific
 
 
@@ -70,3 +72,57 @@ def figure(fig):
     """
     plt.close(fig)
     return fig
+
+
+class Table:
+    """A small table the text walks through: HTML on screen, a MyST table in the PDF.
+
+    rows: the cells as HTML, row by row (the first row is the head).
+    printed: the same cells as MyST markdown (``$x_i$`` for math), for the PDF edition.
+    align: ``"left"`` or ``"right"``, for every column.
+    row_heads: the first cell of every row is a heading (``<th>``), as in a table laid on
+        its side, one column per item.
+
+    In JupyterLab and the web book the table is its HTML. The PDF build (``NBLIB_PRINT=1``)
+    also gets ``text/markdown``, which myst-nb's LaTeX builder prefers to HTML; the cell that
+    shows it sets ``"mystnb": {"markdown_format": "myst"}`` in its metadata, so that the
+    markdown is read as MyST, with its tables and ``$...$`` math.
+    """
+
+    def __init__(self, rows, printed, align="left", row_heads=False):
+        if align not in ("left", "right"):
+            raise ValueError(f"align must be 'left' or 'right', got {align!r}")
+        rows = [[str(cell) for cell in row] for row in rows]
+        printed = [[str(cell) for cell in row] for row in printed]
+        if not rows or [len(row) for row in rows] != [len(row) for row in printed] \
+                or len({len(row) for row in rows}) != 1:
+            raise ValueError("rows and printed must be the same non-empty grid of cells")
+        self.rows, self.printed, self.align, self.row_heads = rows, printed, align, row_heads
+
+    def _repr_html_(self):
+        cell = f'style="padding: 0.2em 0.8em; text-align: {self.align}; border-bottom: 1px solid #ddd"'
+
+        def row(values, head):
+            return "<tr>" + "".join(
+                f"<th {cell}>{v}</th>" if head or (k == 0 and self.row_heads) else f"<td {cell}>{v}</td>"
+                for k, v in enumerate(values)) + "</tr>"
+
+        body = "".join(row(values, head=(i == 0 and not self.row_heads)) for i, values in enumerate(self.rows))
+        return f'<table style="border-collapse: collapse; margin: 0 auto">{body}</table>'
+
+    def _repr_markdown_(self):
+        """The PDF's table (the PDF build only, ``NBLIB_PRINT=1``); None elsewhere."""
+        if os.environ.get(PRINT_ENV) != "1":
+            return None
+        rule = ":" if self.align == "left" else ""
+        lines = ["| " + " | ".join(_cell(v) for v in row) + " |" for row in self.printed]
+        ruler = "|" + "|".join(f"{rule}---{':' if self.align == 'right' else ''}" for _ in self.printed[0]) + "|"
+        return "\n".join([lines[0], ruler, *lines[1:]]) + "\n"
+
+    def __repr__(self):
+        return "\n".join("  ".join(row) for row in self.printed)
+
+
+def _cell(text):
+    """A cell's markdown on one line, with its pipes escaped."""
+    return " ".join(text.split()).replace("|", "\\|")

@@ -56,20 +56,33 @@ class Feedback:
 
 
     def _repr_markdown_(self):
-        """The printed form (the PDF build only): the verdict in words, and where to check an answer."""
+        """The printed form (the PDF build only): where an answer is checked, or the verdict in words."""
         from nblib.explorable import PRINT_ENV
         from nblib.explorable._live import markdown_text
 
         if os.environ.get(PRINT_ENV) != "1":
             return None
+        if self.correct is None:  # a starter as the book leaves it: say where an answer is checked
+            return printed_guidance(self._web_form)
         verdict = _MARKS[self.correct][2:]
-        where = f" {PRINTED_WEB_FORM}" if self._web_form else ""
-        return f"**{markdown_text(verdict)}** {markdown_text(self.message)}{markdown_text(where)}"
+        return f"**{markdown_text(verdict)}** {markdown_text(self.message)}"
 
 
-#: What the PDF says in place of an exercise's web form.
-PRINTED_WEB_FORM = ("The web edition of this book also checks an answer here, typed into a form, "
-                    "without running any code.")
+#: The web edition's address (GitHub Pages of ``repository.url`` in _config.yml), printed under
+#: every exercise in the PDF (tests/test_pdf_outputs.py checks that the two agree).
+WEB_EDITION = "https://how-neural-networks-are-trained.github.io/book/"
+#: What the PDF says under every exercise: where its answer is checked.
+PRINTED_IN_JUPYTER = ("**Where to check your answer.** Run this cell in Jupyter with your answer (or your "
+                      "function's body) in place of the `...`: the check says whether it is right and, "
+                      "when it is not, gives a hint that points at the idea you need.")
+#: ... and, when the web book has a form for the exercise, that it checks answers without any code.
+PRINTED_WEB_FORM = "The web edition also checks it in the page, typed into a form, without running any code:"
+
+
+def printed_guidance(web_form):
+    """The printed form of an untouched starter, as MyST markdown: where to check an answer."""
+    web = f" {PRINTED_WEB_FORM} <{WEB_EDITION}>." if web_form else ""
+    return PRINTED_IN_JUPYTER + web
 
 
 class Reveal:
