@@ -81,6 +81,7 @@ def main(argv=None):
     if (not args.force and (html / "index.html").is_file() and stamp.is_file()
             and stamp.read_text().strip() == wanted):
         print(f"The book in {html} was built from these very sources: reusing it.")
+        offer_pdf(path_output, html)
         return 0
     stamp.unlink(missing_ok=True)
     try:
@@ -89,7 +90,16 @@ def main(argv=None):
         print(f"The book did not build: {error}", file=sys.stderr)
         return 1
     stamp.write_text(wanted + "\n")
+    offer_pdf(path_output, html)
     return 0
+
+
+def offer_pdf(path_output, html):
+    """Put the PDF edition (``make pdf``'s ``_build/book.pdf``) in the site, for download, if built."""
+    pdf = path_output / "_build" / "book.pdf"
+    if pdf.is_file():
+        shutil.copy2(pdf, html / "book.pdf")
+        print(f"The PDF edition is in the site too: {html / 'book.pdf'}")
 
 
 if __name__ == "__main__":

@@ -114,3 +114,11 @@ def test_licence_and_citation_agree_with_the_book():
     assert set(citation["license"]) == {"CC-BY-4.0", "MIT"}
     licence = (ROOT / "LICENSE").read_text()
     assert "CC BY 4.0" in licence and "MIT" in licence
+
+
+def test_the_workflow_and_ci_build_the_pdf_before_the_web_book_that_offers_it():
+    runs = [step.get("run", "") for step in workflow()["jobs"]["build"]["steps"]]
+    pdf = next(k for k, run in enumerate(runs) if "make pdf" in run)
+    assert pdf < runs.index("make book") and "build_pdf.py --packages" in runs[pdf]
+    ci = [line for line in (ROOT / ".ci/run").read_text().splitlines() if line.startswith("make ")]
+    assert ci == ["make test", "make pdf", "make book"]
