@@ -7,7 +7,9 @@
 2. The static form of every explorable in ``_build/html`` (run ``make book`` first):
    bytes embedded against the 1 MB budget, stops per slider, and the time to switch
    frames in headless Chromium (setting the sliders and drawing the frame on the
-   canvas, measured by the page's own clock over many random frames).
+   canvas, measured by the page's own clock over many random frames), the panels a phone
+   stacks and the smallest text (figure pixels; on a page a panel is never drawn so small
+   that it falls under 9 CSS px).
 
 Usage: .venv/bin/python benchmarks/bench_explorable.py [path/to/_build/html]
 """
@@ -89,8 +91,11 @@ def book_explorables(site):
             data = json.loads(re.search(r'class="explorable-data">(.*?)</script>', match.group(0), re.S)
                               .group(1).replace("<\\/", "</"))
             stops = [len(s["readouts"]) for s in data["sliders"]]
+            panels = data.get("panels") or [{"w": data["width"], "text": None}]
+            texts = [p["text"] for p in panels if p.get("text")]
             found.append({"page": page, "id": match.group(1), "name": match.group(2),
-                          "bytes": len(match.group(0).encode()), "stops": stops})
+                          "bytes": len(match.group(0).encode()), "stops": stops, "panels": panels,
+                          "text": min(texts) if texts else None})
     return found
 
 
@@ -123,14 +128,15 @@ def main():
     print(f"\nExplorables of the book ({site}); budget {MAX_EMBED_BYTES / 1e6:.1f} MB each, frame switch "
           f"over {SWITCHES} random frames in headless Chromium:")
     print(f"{'page':34} {'explorable':28} {'stops':>12} {'frames':>7} {'KB':>7} "
-          f"{'median ms':>9} {'p95 ms':>7} {'max ms':>7}")
+          f"{'median ms':>9} {'p95 ms':>7} {'max ms':>7} {'panels (px wide)':>18} {'text px':>7}")
     for e in explorables:
         t = sorted(times[e["id"]])
         stops = " x ".join(map(str, e["stops"]))
         verdict = "" if e["bytes"] <= MAX_EMBED_BYTES else "  OVER BUDGET"
         print(f"{e['page'].name[:34]:34} {e['name'][:28]:28} {stops:>12} {int(np.prod(e['stops'])):>7} "
               f"{e['bytes'] / 1e3:>7.0f} {statistics.median(t):>9.2f} {t[int(0.95 * len(t))]:>7.2f} "
-              f"{t[-1]:>7.2f}{verdict}")
+              f"{t[-1]:>7.2f} {'+'.join(str(p['w']) for p in e['panels']):>18} "
+              f"{e['text'] or 0:>7.2f}{verdict}")
     print("\nChapter pages (budget 5 MiB):")
     for page in sorted(site.glob("chapters/*.html")):
         size = page.stat().st_size

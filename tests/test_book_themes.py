@@ -53,6 +53,8 @@ TEXTS = {
     "play button": ".explorable-play",
     "speed label": ".explorable-speed",
     "speed choice": ".explorable-speed select",
+    "choice button": '.explorable-option[aria-checked="false"]',
+    "checked choice button": '.explorable-option[aria-checked="true"]',
     "self-check intro": ".nblib-selfcheck-intro",
     "answer label": ".nblib-selfcheck > label",
     "choices legend": ".nblib-selfcheck-choices legend",
@@ -66,12 +68,14 @@ BOUNDARIES = {
     "answer field": ".nblib-selfcheck-answer",
     "play button": ".explorable-play",
     "speed choice": ".explorable-speed select",
+    "choice button": ".explorable-option",
 }
 #: What keyboard focus must visibly mark (the first of each on the page).
 FOCUSABLE = {
     "slider": ".explorable input[type=range]",
     "play button": ".explorable-play",
     "speed choice": ".explorable-speed select",
+    "choice button": '.explorable [role=radio][tabindex="0"]',
     "answer field": ".nblib-selfcheck-answer",
     "radio button": ".nblib-selfcheck-choice input",
     "Check button": ".nblib-selfcheck-button",

@@ -9,6 +9,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from nblib.chapters import ch01
+from nblib.chapters.text import prose_number
 from nblib.search import best_loss_by_dimension, linear_teacher, random_search
 
 matplotlib.use("Agg")
@@ -102,8 +103,10 @@ def test_try_two_weights_against_thirty_over_the_budgets():
     fig, update, left, right = _view()
     two = [_median_shown(update, left, b, 2) for b in (10, 10_000)]
     thirty = [_median_shown(update, left, b, 30) for b in (10, 10_000)]
-    assert (f"{two[0]:.2g}", f"{two[1]:.1e}") == (str(TRIES.two_low), str(TRIES.two_high))
-    assert (f"{thirty[0]:.2g}", f"{thirty[1]:.2g}") == (str(TRIES.thirty_low), str(TRIES.thirty_high))
+    assert (prose_number(f"{two[0]:.2g}"), prose_number(f"{two[1]:.1e}")) == (str(TRIES.two_low),
+                                                                             str(TRIES.two_high))
+    assert (prose_number(f"{thirty[0]:.2g}"), prose_number(f"{thirty[1]:.2g}")) == (str(TRIES.thirty_low),
+                                                                                   str(TRIES.thirty_high))
     assert two[0] / two[1] > 1000 and thirty[0] / thirty[1] < 3
     assert thirty[0] > 1                                      # few guesses: worse than all weights zero
 

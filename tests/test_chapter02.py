@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from nblib import linear
 from nblib.chapters import ch02
+from nblib.chapters.text import prose_number
 from nblib.data import seven_points
 
 matplotlib.use("Agg")
@@ -108,7 +109,7 @@ def test_try_raising_m_moves_the_best_b_about_x_bar_times_the_other_way():
     mses = [_mse_shown(update(m=m, b=b)) for b in ch02.B_STEPS]
     j = int(np.argmin(mses))
     ratio = (ch02.B_STEPS[j] - B_OLS) / (m - M_OLS)
-    assert -4.5 < ratio < -2.5 and str(TRIES.ratio) == f"{ratio:.0f}" and str(TRIES.db) == f"{ch02.B_STEPS[j] - B_OLS:+.1f}"
+    assert -4.5 < ratio < -2.5 and str(TRIES.ratio) == prose_number(f"{ratio:.0f}") and str(TRIES.db) == prose_number(f"{ch02.B_STEPS[j] - B_OLS:+.1f}")
     # the line pivoted around the centre of the data: its height at x_bar hardly moved
     assert abs((ch02.B_STEPS[j] + m * x.mean()) - (B_OLS + M_OLS * x.mean())) < 0.05
 
@@ -134,7 +135,8 @@ def test_try_the_worst_line_is_a_corner_across_the_valley():
     worst = max(mses, key=mses.get)
     grid = linear.mse_line(x, y, *np.meshgrid(ch02.M_STEPS, ch02.B_STEPS, indexing="ij"))
     assert mses[worst] == pytest.approx(grid.max(), rel=1e-3)
-    assert (f"{ch02.M_STEPS[worst[0]]:.3f}", f"{ch02.B_STEPS[worst[1]]:.2f}") == (str(TRIES.worst_m), str(TRIES.worst_b))
+    assert (prose_number(f"{ch02.M_STEPS[worst[0]]:.3f}"), prose_number(f"{ch02.B_STEPS[worst[1]]:.2f}")) == (
+        str(TRIES.worst_m), str(TRIES.worst_b))
     other = (len(ch02.M_STEPS) - 1 - worst[0], worst[1])
     assert f"{mses[other]:.2f}" == str(TRIES.other_mse) and mses[other] < mses[worst] / 20
 

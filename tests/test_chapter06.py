@@ -123,7 +123,7 @@ def test_tuned_rates_are_the_grid_best_of_the_median():
 
 
 def _picker():
-    return ch06.race_view(Figure(figsize=(8.6, 6.2)))
+    return ch06.race_view(Figure(figsize=(7.0, 5.2)))
 
 
 def _losses(sentence):
@@ -203,7 +203,7 @@ def test_schedules_numbers_and_spikes():
 def test_explorables_draw_every_frame_without_warnings():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        fig = Figure(figsize=(8.0, 4.2))
+        fig = Figure(figsize=(6.4, 4.6))
         update = ch06.saddle_view(fig)
         for step in range(ch06.SADDLE_STEPS + 1):
             update(step=step)
@@ -213,7 +213,7 @@ def test_explorables_draw_every_frame_without_warnings():
         for step in range(ch06.RACE_STEPS + 1):
             assert update(step=step).startswith("Step")
         fig.canvas.draw()
-        fig = Figure(figsize=(8.6, 6.2))
+        fig = Figure(figsize=(7.0, 5.2))
         update = ch06.race_view(fig)
         for surface in ch06.PICKER_SURFACES:
             for group in ch06.GROUPS:
@@ -311,3 +311,43 @@ def test_exercise_6_4_web_question_and_function_hints():
 def test_exercise_6_3_every_wrong_choice_is_explained(choice):
     feedback = ch06.check_6_3(choice)
     assert feedback.correct is False and "forget" in feedback.message or "average" in feedback.message
+
+
+def _picker_explorable():
+    from nblib.explorable import Choice, Slider, explore
+
+    return explore(ch06.race_view,
+                   Choice("surface", tuple(ch06.PICKER_SURFACES), label="surface", default="Beale",
+                          backdrop=True),
+                   Choice("group", tuple(ch06.GROUPS), label="methods", default="all seven"),
+                   Slider("scale", ch06.MULTIPLIERS, label="rate × tuned", fmt="{:.2f}", default=1.0),
+                   figsize=(7.0, 5.2), alt="The picker.")
+
+
+def test_the_picker_is_one_map_whose_contours_and_window_follow_the_surface():
+    fig = Figure(figsize=(7.0, 5.2))
+    update = ch06.race_view(fig)
+    [ax] = fig.axes
+    shown = {}
+    for surface, name in ch06.PICKER_SURFACES.items():
+        update(surface=surface, group="all seven", scale=1.0)
+        assert ax.get_xlim() == SURFACES[name].xlim and ax.get_ylim() == SURFACES[name].ylim
+        assert ax.get_title().startswith(surface)
+        shown[surface] = frozenset(id(c) for c in ax.collections if c.get_visible())
+    assert len(set(shown.values())) == 4 and all(shown.values()), "each surface shows its own contours"
+
+
+def test_the_picker_stores_one_background_per_surface_within_the_budget():
+    """One large map whose contours change with the surface: each map is one picture, drawn once."""
+    import json
+    import re
+
+    from nblib.explorable import MAX_EMBED_BYTES
+
+    page = _picker_explorable().to_html()
+    data = json.loads(re.search(r'class="explorable-data">(.*?)</script>', page).group(1).replace("<\\/", "</"))
+    assert len(page.encode()) < MAX_EMBED_BYTES
+    assert data["background"]["controls"] == [0] and len(set(data["background"]["index"])) == 4
+    assert [s["kind"] for s in data["sliders"]] == ["choice", "choice", "range"]
+    assert page.count('role="radio"') == len(ch06.PICKER_SURFACES) + len(ch06.GROUPS)
+    assert {layer["kind"] for layer in data["layers"]} <= {"line", "text", "say"}, "no contour in any frame"

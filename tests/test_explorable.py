@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from nblib.explorable import Explorable, Slider, explore, freeze_background, log_slider
+from nblib.explorable import Choice, Explorable, Slider, explore, freeze_background, log_slider
+from nblib.explorable._live import SPEEDS
 from nblib.data import seven_points
 from nblib.plots import regression
 
@@ -339,3 +340,137 @@ def test_freeze_background_keeps_the_picture():
     frozen, plain = render(True), render(False)
     assert frozen.shape == plain.shape
     assert np.mean(np.abs(frozen - plain).sum(axis=-1) > 60) < 0.01  # the same picture, up to antialiasing
+
+
+# --- Choices, backdrops, panels, speeds -----------------------------------------------------
+
+CURVES = {"square": X ** 2, "cube": X ** 3 - 3, "sine": np.sin(6 * X)}
+LIMITS = {"square": (0, 1), "cube": (-3, -2), "sine": (-1, 1)}
+
+
+def curve_view(fig):
+    """A dot on the chosen curve; each curve (and its y-window) is drawn only when chosen."""
+    ax = fig.subplots()
+    curves = {name: ax.plot(X, y, color="0.5")[0] for name, y in CURVES.items()}
+    (dot,) = ax.plot([], [], "o", color="C1")
+    shown = {"curve": None}
+
+    def update(curve, x):
+        if curve != shown["curve"]:
+            for name, line in curves.items():
+                line.set_visible(name == curve)
+            ax.set_ylim(*LIMITS[curve])
+            shown["curve"] = curve
+        y = float(np.interp(x, X, CURVES[curve]))
+        dot.set_data([x], [y])
+        return f"{curve} at {x:.2f}"
+
+    return update
+
+
+def curve_explorable(backdrop=True):
+    return explore(curve_view, Choice("curve", list(CURVES), label="curve", default="cube", backdrop=backdrop),
+                   Slider("x", np.linspace(0, 1, 5)), alt="A dot on a curve", figsize=(4, 3), dpi=50)
+
+
+def test_a_choice_is_a_slider_over_names_with_its_own_fields():
+    choice = Choice("surface", ["Beale", "saddle"], label="surface")
+    assert choice.values == ("Beale", "saddle") and choice.default == "saddle" and not choice.backdrop
+    assert choice.readout("Beale") == "Beale" and Choice("k", [1, 2, 3], default=1).start == 0
+    with pytest.raises(ValueError, match="cannot play"):
+        Choice("surface", ["a", "b"], play=True)
+    with pytest.raises(ValueError, match="more than"):
+        Choice("k", list(range(20)))
+
+
+def test_a_choice_is_a_radio_group_of_buttons_in_the_page():
+    explorable = curve_explorable()
+    page = explorable.to_html()
+    data = scrubber_data(page)
+    assert [s["kind"] for s in data["sliders"]] == ["choice", "range"]
+    assert page.count('role="radiogroup"') == 1 and page.count('role="radio"') == 3
+    assert re.findall(r'aria-checked="(\w+)" tabindex="(-?\d)"', page) == [("false", "-1"), ("true", "0"),
+                                                                           ("false", "-1")]
+    assert 'aria-labelledby="' in page and page.count('type="range"') == 1
+    assert re.search(r'<span id="([^"]+)" class="explorable-name">curve</span>', page)
+
+
+def test_a_backdrop_choice_draws_one_background_per_value_and_records_only_what_moves():
+    explorable = curve_explorable()
+    data = scrubber_data(explorable.to_html())
+    background = data["background"]
+    assert background["controls"] == [0] and len(background["pictures"]) == 3 and background["index"] == [0, 1, 2]
+    kinds = [layer["kind"] for layer in data["layers"]]
+    assert kinds == ["line", "say"], "the curves and the axis limits are in the backgrounds; only the dot moves"
+    dot = data["layers"][0]
+    frames = [state_at(dot, f) for f in range(15)]
+    for f, indices in enumerate(explorable.grid()):      # the dot where matplotlib puts it, in every window
+        explorable.show(indices)
+        want = explorable.figure.axes[0].lines[3].get_transform().transform(
+            explorable.figure.axes[0].lines[3].get_xydata())[0]
+        got = np.array(frames[f]["points"][:2]) / data["quantum"]
+        assert got == pytest.approx([want[0], explorable.height_px - want[1]], abs=0.5)
+
+
+def test_without_a_backdrop_a_choice_that_changes_the_limits_is_stored_as_whole_pictures():
+    data = scrubber_data(curve_explorable(backdrop=False).to_html())
+    assert data["background"] is None and [layer["kind"] for layer in data["layers"]][0] == "sprite"
+
+
+def test_panels_cut_between_plots_and_never_through_a_title():
+    def view(fig):
+        axes = fig.subplots(1, 3)
+        lines = [ax.plot(X, X)[0] for ax in axes]
+        for k, ax in enumerate(axes):
+            ax.set_title(f"panel {k}")
+            ax.set_ylabel("a y label")
+        fig.legend(handles=lines[:1], labels=["data"], loc="outside right center")
+
+        def update(m):
+            for line in lines:
+                line.set_ydata(m * X)
+
+        return update
+
+    explorable = explore(view, Slider("m", [0.5, 1.0]), alt="three plots", figsize=(8.6, 3.0))
+    panels = scrubber_data(explorable.to_html())["panels"]
+    assert len(panels) == 3, "three plots; the legend, narrower than a panel, joins the last"
+    assert panels[0]["x"] == 0 and panels[-1]["x"] + panels[-1]["w"] == explorable.width_px
+    for panel in panels:
+        assert panel["text"] == pytest.approx(10 * 80 / 72, abs=0.01)          # ticks and labels, 10 pt
+    pixels = explorable.pixels(explorable.default_indices)[..., :3].astype(int)
+    ink = np.abs(255 - pixels).sum(-1) > 24
+    for left, right in zip(panels[:-1], panels[1:]):
+        for (x0, x1, y0, y1), (u0, u1, v0, v1) in zip(left["parts"], right["parts"]):
+            assert x1 == u0 and (y0, y1) == (v0, v1), "neighbours share each cut"
+            assert not ink[y0:y1, x1 - 1:x1 + 1].any(), "a cut runs through blank columns"
+    axes = [ax for ax in explorable.figure.axes if ax.get_position().width < 0.9]
+    for panel, ax in zip(panels, axes):                # each plot and its y label inside its own panel
+        body = panel["parts"][-1]
+        box = ax.get_position()
+        assert body[0] <= box.x0 * explorable.width_px - 20 and box.x1 * explorable.width_px <= body[1]
+
+
+def test_one_plot_is_one_panel():
+    data = scrubber_data(make().to_html())
+    assert [(p["x"], p["w"]) for p in data["panels"]] == [(0, 512)]
+
+
+def test_play_speeds_let_a_reader_follow_a_step():
+    assert SPEEDS["slow"] == 1 and SPEEDS["slow"] < SPEEDS["normal"] < SPEEDS["fast"] <= 12
+    explorable = explore(steps_view, Slider("lr", [0.5, 1.0]), Slider("step", range(50), play=True), alt="x")
+    page = explorable.to_html()
+    assert re.findall(r'<option value="(\d+)"( selected)?>(\w+)</option>', page) == [
+        ("1", "", "slow"), ("3", " selected", "normal"), ("10", "", "fast")]
+    play = explorable.widget().children[1].children[1].children[0]
+    assert play.interval == 1000 // SPEEDS["normal"]
+
+
+def test_a_choice_gets_toggle_buttons_in_jupyter():
+    explorable = curve_explorable()
+    buttons, slider, image, status = explorable.widget().children
+    assert type(buttons).__name__ == "ToggleButtons" and buttons.options == (("square", 0), ("cube", 1),
+                                                                             ("sine", 2))
+    assert buttons.description == "curve" and buttons.value == 1
+    buttons.value = 2
+    assert "curve sine" in status.value and "sine at" in status.value

@@ -23,7 +23,7 @@ from matplotlib.patches import Polygon
 from PIL import Image
 
 from browser import CHROMIUM, chromium, serve
-from nblib.explorable import Slider, explore
+from nblib.explorable import Choice, Slider, explore
 from nblib.explorable.font import write_fonts
 
 pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None and not __import__("os").path.exists(CHROMIUM),
@@ -68,7 +68,14 @@ def busy_view(fig):
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def browser():
+    """One headless Chromium for the module (Playwright allows one per process at a time)."""
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory, browser):
     """The busy explorable on a page served with the book's script, stylesheet and fonts."""
     folder = tmp_path_factory.mktemp("explorable-page")
     static = folder / "_static"
@@ -81,7 +88,7 @@ def page(tmp_path_factory):
     (folder / "index.html").write_text(
         '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><link rel="stylesheet" href="_static/explorable.css">'
         f'<script src="_static/explorable.js"></script></head><body>{explorable.to_html()}</body></html>')
-    with serve(folder) as url, chromium() as browser:
+    with serve(folder) as url:
         tab = browser.new_page(viewport={"width": 900, "height": 700}, device_scale_factor=1)
         errors = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
@@ -173,6 +180,7 @@ def test_play_and_pause_with_the_button_and_the_space_bar(page):
     _, tab, errors = page
     steps = tab.locator(".explorable input[type=range]").nth(2)
     button = tab.locator(".explorable-play")
+    tab.locator(".explorable-speed select").select_option(label="fast")
     steps.fill("0")
     button.click()
     tab.wait_for_timeout(600)
@@ -186,6 +194,7 @@ def test_play_and_pause_with_the_button_and_the_space_bar(page):
     tab.wait_for_timeout(400)
     tab.keyboard.press(" ")
     assert int(steps.input_value()) > int(paused) and button.text_content() == "Play"
+    tab.locator(".explorable-speed select").select_option(label="normal")
     assert not errors
 
 
@@ -204,9 +213,9 @@ def test_reduced_motion_slows_playing_down(page):
 def test_nothing_plays_until_asked_and_the_still_is_for_print(page):
     _, tab, _ = page
     assert tab.locator(".explorable-play").first.text_content() == "Play"
-    assert tab.locator(".explorable-still").is_hidden() and tab.locator(".explorable-canvas").is_visible()
+    assert tab.locator(".explorable-still").is_hidden() and tab.locator(".explorable-panel").first.is_visible()
     tab.emulate_media(media="print")
-    assert tab.locator(".explorable-still").is_visible() and tab.locator(".explorable-canvas").is_hidden()
+    assert tab.locator(".explorable-still").is_visible() and tab.locator(".explorable-panel").first.is_hidden()
     tab.emulate_media(media="screen")
 
 
@@ -222,3 +231,157 @@ def test_play_from_the_end_starts_over_and_shows_the_first_frame_at_once(page):
     tab.emulate_media(reduced_motion="no-preference")
     assert shown == ["0", explorable.sliders[2].readout(0)]
     assert not errors
+
+
+def test_slow_plays_one_step_a_second(page):
+    _, tab, errors = page
+    steps = tab.locator(".explorable input[type=range]").nth(2)
+    tab.locator(".explorable-speed select").select_option(label="slow")
+    steps.fill("0")
+    tab.locator(".explorable-play").click()
+    tab.wait_for_timeout(2500)
+    tab.locator(".explorable-play").click()
+    tab.locator(".explorable-speed select").select_option(label="normal")
+    assert int(steps.input_value()) == 2, "2.5 s at one step a second"
+    assert not errors
+
+
+# --- A choice, its backdrops, and the panels on a phone ---------------------------------------
+
+@pytest.fixture(scope="module")
+def narrow(tmp_path_factory, browser):
+    """A choice with a background per value, and three plots side by side, served with the book's
+    script and stylesheet; a tab at 390 px and one at 1280 px."""
+    from test_explorable import curve_view, CURVES
+
+    folder = tmp_path_factory.mktemp("explorable-narrow")
+    static = folder / "_static"
+    static.mkdir()
+    write_fonts(static / "fonts")
+    for name in ("explorable.js", "explorable.css"):
+        shutil.copy(f"book/assets/{name}", static / name)
+    curve = explore(curve_view, Choice("curve", list(CURVES), label="curve", default="cube", backdrop=True),
+                    Slider("x", np.linspace(0, 1, 5), play=True), alt="A dot on a curve", figsize=(5, 3.2))
+
+    def three(fig):
+        axes = fig.subplots(1, 3)
+        lines = [ax.plot(X, X)[0] for ax in axes]
+        for k, ax in enumerate(axes):
+            ax.set_title(f"plot {k}")
+            ax.set_ylabel("a label")
+
+        def update(m):
+            for line in lines:
+                line.set_ydata(m * X)
+
+        return update
+
+    wide = explore(three, Slider("m", [0.5, 1.0, 2.0], label="slope"), alt="Three plots", figsize=(8.6, 3.2))
+
+    def one(fig):
+        (line,) = fig.subplots().plot(X, X)
+        return lambda m: line.set_ydata(m * X)
+
+    single = explore(one, Slider("m", [0.5, 1.0]), alt="One wide plot", figsize=(8.6, 3.0))
+    (folder / "index.html").write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+        '<link rel="icon" href="data:,"><link rel="stylesheet" href="_static/explorable.css">'
+        '<script src="_static/explorable.js"></script></head><body style="margin: 16px">'
+        f"{curve.to_html()}{wide.to_html()}{single.to_html()}</body></html>")
+    with serve(folder) as url:
+        tabs, errors = {}, []
+        for width in (390, 1280):
+            tab = browser.new_page(viewport={"width": width, "height": 900}, device_scale_factor=1)
+            tab.on("pageerror", lambda error: errors.append(str(error)))
+            tab.goto(url + "/index.html")
+            tab.wait_for_function("() => document.fonts.status === 'loaded'")
+            tabs[width] = tab
+        yield curve, tabs, errors
+
+
+#: Per panel canvas of every explorable: its width on the page, its smallest text there (CSS px),
+#: and the boxes of every control.
+SIZES = """() => [...document.querySelectorAll(".explorable")].map((root) => ({
+  panels: [...root.querySelectorAll(".explorable-panel")].map((c) => {
+    const box = c.getBoundingClientRect(), scale = box.width / (c.width / devicePixelRatio);
+    return {left: box.left, top: box.top, width: box.width, text: c.dataset.text ? +c.dataset.text * scale : null};
+  }),
+  rows: [...root.querySelectorAll(".explorable-slider")].map((row) =>
+    [...row.querySelectorAll(".explorable-name, input[type=range], output")].map((el) => {
+      const box = el.getBoundingClientRect();
+      return {top: box.top, bottom: box.bottom};
+    })),
+  targets: [...root.querySelectorAll("input[type=range], button, select")].map((el) =>
+    el.getBoundingClientRect().height),
+  page: document.documentElement.scrollWidth,
+  stage: (({scrollWidth, clientWidth, className}) => ({scrolls: scrollWidth > clientWidth + 1, className}))(
+    root.querySelector(".explorable-stage")),
+}))"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_text_is_readable_and_controls_are_touch_targets(narrow, width):
+    _, tabs, errors = narrow
+    for explorable in tabs[width].evaluate(SIZES):
+        assert all(p["text"] is None or p["text"] >= 9 for p in explorable["panels"]), explorable["panels"]
+        assert min(explorable["targets"]) >= 24
+        for row in explorable["rows"]:                # label, track and value on one row
+            assert max(box["top"] for box in row) < min(box["bottom"] for box in row)
+        assert explorable["page"] <= width
+    assert not errors
+
+
+def test_panels_stack_on_a_phone_and_sit_side_by_side_on_a_desktop(narrow):
+    _, tabs, _ = narrow
+    phone, desktop = tabs[390].evaluate(SIZES)[1], tabs[1280].evaluate(SIZES)[1]
+    assert len(phone["panels"]) == 3
+    assert len({round(p["top"]) for p in desktop["panels"]}) == 1, "one row: the figure as drawn"
+    assert sum(p["width"] for p in desktop["panels"]) >= 688
+    assert len({round(p["top"]) for p in phone["panels"]}) >= 2, "the plots wrap onto rows of their own"
+
+
+def test_a_choice_moves_by_click_and_arrow_keys_and_switches_the_background(narrow):
+    curve, tabs, errors = narrow
+    tab = tabs[1280]
+    root = tab.locator(".explorable").first
+    buttons = root.locator("[role=radio]")
+    checked = lambda: [b.get_attribute("aria-checked") for b in buttons.all()]   # noqa: E731
+    pixels = lambda: tab.evaluate("() => document.querySelector('.explorable canvas').toDataURL()")  # noqa: E731
+    assert checked() == ["false", "true", "false"]
+    before = pixels()
+    buttons.nth(2).click()
+    assert checked() == ["false", "false", "true"] and pixels() != before
+    assert buttons.nth(2).evaluate("(b) => b.tabIndex") == 0 and buttons.nth(1).evaluate("(b) => b.tabIndex") == -1
+    buttons.nth(2).focus()
+    tab.keyboard.press("ArrowRight")                              # wraps round to the first
+    assert checked() == ["true", "false", "false"]
+    assert tab.evaluate("() => document.activeElement.textContent") == "square"
+    ring = tab.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert ring != "none"
+    tab.keyboard.press("ArrowLeft")
+    tab.keyboard.press("Home")
+    assert checked() == ["true", "false", "false"]
+    tab.keyboard.press("End")
+    assert checked() == ["false", "false", "true"]
+    tab.wait_for_timeout(400)
+    assert root.locator(".explorable-status").text_content().startswith("curve sine, x 0.5. sine at 0.50")
+    for k, name in enumerate(["square", "cube", "sine"]):         # each frame as matplotlib draws it
+        got = tab.evaluate("(i) => { nblibExplorables.show(document.querySelector('.explorable'), i);"
+                           " return document.querySelector('.explorable canvas').toDataURL('image/png'); }", [k, 4])
+        image = np.asarray(Image.open(io.BytesIO(base64.b64decode(got.split(",", 1)[1]))).convert("RGB")).astype(int)
+        want = curve.pixels((k, 4))[..., :3].astype(int)
+        assert np.mean(np.abs(image - want).sum(-1) > 150) < 0.01, name
+    assert not errors
+
+
+def test_a_single_wide_plot_scrolls_sideways_on_a_phone_behind_a_faded_edge(narrow):
+    _, tabs, _ = narrow
+    phone, desktop = tabs[390].evaluate(SIZES)[2], tabs[1280].evaluate(SIZES)[2]
+    assert phone["stage"]["scrolls"] and "explorable-more-right" in phone["stage"]["className"]
+    assert phone["panels"][0]["text"] >= 9
+    assert not desktop["stage"]["scrolls"] and "explorable-more" not in desktop["stage"]["className"]
+    tab = tabs[390]
+    tab.evaluate("() => { const s = document.querySelectorAll('.explorable-stage')[2]; s.scrollLeft = s.scrollWidth; }")
+    tab.wait_for_timeout(100)
+    after = tab.evaluate(SIZES)[2]["stage"]["className"]
+    assert "explorable-more-left" in after and "explorable-more-right" not in after

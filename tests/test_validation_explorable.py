@@ -12,11 +12,12 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 
 import validation_harness as vh
-from nblib.explorable import MAX_FRAMES, Explorable, Slider, explore, freeze_background, log_slider
+from nblib.explorable import MAX_FRAMES, Choice, Explorable, Slider, explore, freeze_background, log_slider
 from nblib.explorable.font import write_fonts
 
 COVERS = {
-    "nblib.explorable.Slider", "nblib.explorable.Slider.readout", "nblib.explorable.log_slider",
+    "nblib.explorable.Slider", "nblib.explorable.Slider.readout", "nblib.explorable.Choice",
+    "nblib.explorable.Choice.readout", "nblib.explorable.log_slider",
     "nblib.explorable.explore", "nblib.explorable.Explorable", "nblib.explorable.Explorable.show",
     "nblib.explorable.Explorable.render", "nblib.explorable.Explorable.pixels",
     "nblib.explorable.Explorable.values_at", "nblib.explorable.freeze_background",
@@ -68,6 +69,18 @@ ENTRIES = [
               "fmt": vh.values(None, 3, b"{}", "{:d}", "{:.2q}", "{0} {1}", "{x}", label="fmt"),
               "default": vh.values(3.0, "a", None if False else 7, label="default"),
               "play": vh.flag("play")}),
+    vh.Entry("nblib.explorable.Choice", lambda **kw: Choice(**kw),
+             lambda: {"name": "surface", "values": ["Beale", "saddle"], "label": "surface", "fmt": "{}",
+                      "default": "saddle", "play": False, "backdrop": True},
+             {"name": vh.values(None, 3, "", "two words", label="name"),
+              "values": vh.values(None, "abc", 3, [], ["a", "a"], [True], [None], list(range(13)), label="values"),
+              "label": vh.values(3, b"x", label="label"),
+              "default": vh.values("Rosenbrock", 3, label="default"),
+              "play": vh.values(True, 1, "yes", None, label="play"),
+              "backdrop": vh.flag("backdrop")}),
+    vh.Entry("nblib.explorable.Choice.readout", lambda choice, value: choice.readout(value),
+             lambda: {"choice": Choice("k", [1.0, 2.0]), "value": 1.0},
+             {"value": vh.values(None, [1.0], {}, object(), label="value")}),
     vh.Entry("nblib.explorable.Slider.readout", lambda slider, value: slider.readout(value),
              lambda: {"slider": Slider("m", [1.0, 2.0]), "value": 1.0},
              {"value": vh.values(None, [1.0], {}, object(), label="value")}),

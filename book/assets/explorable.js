@@ -209,32 +209,84 @@
     say: function () {}
   };
 
+  /* One control per slider k: a range input, or a radio group of buttons for a choice. */
+  function Control(root, k, spec, changed) {
+    this.kind = spec.kind || "range";
+    this.spec = spec;
+    if (this.kind === "choice") {
+      this.group = root.querySelector('.explorable-options[data-slider="' + k + '"]');
+      this.buttons = Array.prototype.slice.call(this.group.querySelectorAll(".explorable-option"));
+      this.index = spec.start;
+      var self = this;
+      this.buttons.forEach(function (button, i) {
+        button.addEventListener("click", function () { self.set(i); changed(); });
+        button.addEventListener("keydown", function (event) {
+          var n = self.buttons.length, to = null;
+          if (event.key === "ArrowRight" || event.key === "ArrowDown") to = (self.index + 1) % n;
+          else if (event.key === "ArrowLeft" || event.key === "ArrowUp") to = (self.index + n - 1) % n;
+          else if (event.key === "Home") to = 0;
+          else if (event.key === "End") to = n - 1;
+          if (to === null) return;
+          event.preventDefault();
+          self.set(to);
+          self.buttons[to].focus();
+          changed();
+        });
+      });
+    } else {
+      this.input = root.querySelector('input[type="range"][data-slider="' + k + '"]');
+      this.output = this.input.parentNode.querySelector("output");
+    }
+  }
+
+  Control.prototype.get = function () { return this.input ? +this.input.value : this.index; };
+  Control.prototype.max = function () { return this.spec.readouts.length - 1; };
+
+  Control.prototype.set = function (i) {
+    if (this.input) { this.input.value = i; return; }
+    this.index = i;
+    this.buttons.forEach(function (button, b) {
+      button.setAttribute("aria-checked", b === i ? "true" : "false");
+      button.tabIndex = b === i ? 0 : -1;
+    });
+  };
+
+  Control.prototype.show = function () {
+    if (!this.input) return;
+    var text = this.spec.readouts[this.get()];
+    this.output.textContent = text;
+    this.input.setAttribute("aria-valuetext", text);
+  };
+
   function Explorable(root) {
     this.root = root;
     this.data = JSON.parse(root.querySelector(".explorable-data").textContent);
     this.data.layers.forEach(unpack);
     this.canvas = root.querySelector(".explorable-canvas");
-    this.inputs = Array.prototype.slice.call(root.querySelectorAll('input[type="range"]'));
-    this.outputs = root.querySelectorAll("output");
     this.status = root.querySelector(".explorable-status");
     this.timer = null;
     this.announce = null;
-    var self = this, redraw = function () { self.draw(); };
-    this.backdrops = [this.data.background, this.data.foreground].map(function (uri) {
-      return uri ? picture(uri, redraw) : null;
+    var self = this, data = this.data, redraw = function () { self.draw(); };
+    this.controls = data.sliders.map(function (spec, k) {
+      return new Control(root, k, spec, function () { self.draw(); self.say(); });
     });
-    this.data.layers.forEach(function (layer) {      // decode every picture once, up front
+    this.inputs = this.controls.map(function (c) { return c.input || null; });
+    [data.background, data.foreground].forEach(function (spec) {   // decode every picture once, up front
+      if (!spec) return;
+      (typeof spec === "string" ? [spec] : spec.pictures).forEach(function (uri) { if (uri) picture(uri, redraw); });
+    });
+    data.layers.forEach(function (layer) {
       if (layer.kind === "image" || layer.kind === "sprite") {
         (layer.states.picture || []).concat([layer.const.picture]).forEach(function (uri) {
           if (uri) picture(uri, redraw);
         });
       }
     });
-    this.inputs.forEach(function (input) {
-      input.addEventListener("input", function () { self.draw(); self.say(); });
-      input.addEventListener("keydown", function (event) {
-        var k = +input.dataset.slider;
-        if (event.key === " " && self.data.sliders[k].play) { event.preventDefault(); self.toggle(k); }
+    this.controls.forEach(function (control, k) {
+      if (!control.input) return;
+      control.input.addEventListener("input", function () { self.draw(); self.say(); });
+      control.input.addEventListener("keydown", function (event) {
+        if (event.key === " " && data.sliders[k].play) { event.preventDefault(); self.toggle(k); }
       });
     });
     root.querySelectorAll(".explorable-play").forEach(function (button) {
@@ -245,30 +297,92 @@
         if (self.timer) { var k = self.timer.slider; self.stop(); self.play(k); }
       });
     });
-    root.querySelector(".explorable-still").hidden = true;
-    this.canvas.hidden = false;
-    root.querySelector(".explorable-controls").hidden = false;
     var ratio = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(this.data.width * ratio);
-    this.canvas.height = Math.round(this.data.height * ratio);
     this.ratio = ratio;
+    this.canvas.width = Math.round(data.width * ratio);
+    this.canvas.height = Math.round(data.height * ratio);
+    /* The frame is drawn once on the (hidden) whole canvas, then copied into one canvas per panel. */
+    this.box = root.querySelector(".explorable-panels");
+    this.stage = root.querySelector(".explorable-stage");
+    this.stage.addEventListener("scroll", function () { self.edges(); }, { passive: true });
+    var alt = this.canvas.getAttribute("aria-label");
+    this.panels = (data.panels || [{ x: 0, w: data.width, text: null }]).map(function (p, i) {
+      var canvas = document.createElement("canvas");
+      canvas.className = "explorable-panel";
+      canvas.width = Math.round((p.x + p.w) * ratio) - Math.round(p.x * ratio);
+      canvas.height = p.h === undefined ? self.canvas.height : Math.round((p.y + p.h) * ratio) - Math.round(p.y * ratio);
+      if (i === 0) { canvas.setAttribute("role", "img"); canvas.setAttribute("aria-label", alt); }
+      else canvas.setAttribute("aria-hidden", "true");
+      canvas.dataset.text = p.text || "";
+      self.box.appendChild(canvas);
+      return { spec: p, canvas: canvas };
+    });
+    root.querySelector(".explorable-still").hidden = true;
+    this.box.hidden = false;
+    root.querySelector(".explorable-controls").hidden = false;
+    this.layout();
+    if (window.ResizeObserver) new ResizeObserver(function () { self.layout(); }).observe(root);
+    else window.addEventListener("resize", function () { self.layout(); });
     this.draw();
     if (document.fonts && document.fonts.load) document.fonts.load("12px " + FONT).then(redraw, redraw);
   }
 
+  /* Sizes the panels: side by side, as the figure, while its smallest text stays at least
+   * data.min_text CSS pixels tall; otherwise each panel on its own at a readable size, so that
+   * they wrap into a column (and a panel too wide even alone scrolls sideways). */
+  Explorable.prototype.layout = function () {
+    var data = this.data, least = data.min_text || 9, parent = this.root.parentNode;
+    var room = (parent && parent.clientWidth) || data.width, width = Math.min(room, data.width);
+    var smallest = Math.min.apply(null, this.panels.map(function (p) { return p.spec.text || Infinity; }));
+    var whole = Math.min(1, width / data.width), stacked = !(smallest === Infinity || whole * smallest >= least - 0.01);
+    this.root.classList.toggle("explorable-stacked", stacked);
+    var end = 0;
+    this.panels.forEach(function (p) {            // side by side, panels overlap where their parts interleave
+      var scale = whole;
+      if (stacked) scale = Math.max(Math.min(1, width / p.spec.w), p.spec.text ? 1.0005 * least / p.spec.text : 0);
+      p.canvas.style.width = Math.ceil(p.spec.w * scale * 100) / 100 + "px";      // never under the text size
+      p.canvas.style.height = Math.ceil((p.spec.h === undefined ? data.height : p.spec.h) * scale * 100) / 100 + "px";
+      p.canvas.style.marginLeft = stacked ? "" : ((p.spec.x - end) * scale).toFixed(2) + "px";
+      p.canvas.style.marginTop = stacked ? "" : ((p.spec.y || 0) * scale).toFixed(2) + "px";
+      end = p.spec.x + p.spec.w;
+      p.scale = scale;
+    });
+    /* A panel enlarged to keep its text readable may be wider than the figure: let it have the room. */
+    var widest = Math.max.apply(null, this.panels.map(function (p) { return p.spec.w * p.scale; }));
+    this.root.style.maxWidth = Math.ceil(Math.max(data.width, Math.min(widest, room))) + "px";
+    this.edges();
+  };
+
+  /* A panel wider than the screen scrolls sideways: the stage fades at an edge with more beyond. */
+  Explorable.prototype.edges = function () {
+    var stage = this.stage, more = stage.scrollWidth - stage.clientWidth;
+    stage.classList.toggle("explorable-more-left", more > 1 && stage.scrollLeft > 1);
+    stage.classList.toggle("explorable-more-right", more > 1 && stage.scrollLeft < more - 1);
+  };
+
   Explorable.prototype.frame = function () {
     var sizes = this.data.sliders.map(function (s) { return s.readouts.length; });
-    return this.inputs.reduce(function (flat, input, k) { return flat * sizes[k] + (+input.value); }, 0);
+    return this.controls.reduce(function (flat, control, k) { return flat * sizes[k] + control.get(); }, 0);
+  };
+
+  /* The background (or foreground) picture: one, or one per value of the backdrop choices. */
+  Explorable.prototype.backdrop = function (spec) {
+    if (!spec) return null;
+    if (typeof spec === "string") return picture(spec);
+    var sizes = this.data.sliders.map(function (s) { return s.readouts.length; }), controls = this.controls;
+    var flat = spec.controls.reduce(function (f, k) { return f * sizes[k] + controls[k].get(); }, 0);
+    return picture(spec.pictures[spec.index[flat]]);
   };
 
   Explorable.prototype.draw = function () {
     var data = this.data, ctx = this.canvas.getContext("2d"), frame = this.frame(), self = this;
     var redraw = function () { self.draw(); };
+    var back = this.backdrop(data.background), front = this.backdrop(data.foreground);
     ctx.setTransform(this.ratio, 0, 0, this.ratio, 0, 0);
     ctx.clearRect(0, 0, data.width, data.height);
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, data.width, data.height);
-    if (this.backdrops[0] && this.backdrops[0].complete) ctx.drawImage(this.backdrops[0], 0, 0, data.width, data.height);
+    if (back && back.complete) ctx.drawImage(back, 0, 0, data.width, data.height);
     data.layers.forEach(function (layer) {
       var s = stateOf(layer, frame);
       if (!s.visible && layer.kind !== "say") return;
@@ -281,19 +395,25 @@
       draw[layer.kind](ctx, s, data.quantum, redraw);
       ctx.restore();
     });
-    if (this.backdrops[1] && this.backdrops[1].complete) ctx.drawImage(this.backdrops[1], 0, 0, data.width, data.height);
-    this.inputs.forEach(function (input, k) {
-      var text = data.sliders[k].readouts[+input.value];
-      self.outputs[k].textContent = text;
-      input.setAttribute("aria-valuetext", text);
+    if (front && front.complete) ctx.drawImage(front, 0, 0, data.width, data.height);
+    this.panels.forEach(function (p) {           // each panel: its parts of the frame, clear elsewhere
+      var c = p.canvas, pctx = c.getContext("2d"), r = self.ratio, left = Math.round(p.spec.x * r);
+      var top = Math.round((p.spec.y || 0) * r);
+      pctx.clearRect(0, 0, c.width, c.height);
+      (p.spec.parts || [[p.spec.x, p.spec.x + p.spec.w, 0, data.height]]).forEach(function (part) {
+        var x0 = Math.round(part[0] * r), x1 = Math.round(part[1] * r), y0 = Math.round(part[2] * r);
+        var y1 = Math.round(part[3] * r);
+        if (x1 > x0 && y1 > y0) pctx.drawImage(self.canvas, x0, y0, x1 - x0, y1 - y0, x0 - left, y0 - top, x1 - x0, y1 - y0);
+      });
     });
+    this.controls.forEach(function (control) { control.show(); });
   };
 
   /* The sentence a screen reader hears: the slider values, then what the view's update said about
    * the frame or, when it says nothing, the texts the figure shows. */
   Explorable.prototype.describe = function () {
-    var data = this.data, frame = this.frame(), inputs = this.inputs, parts = [];
-    parts.push(data.sliders.map(function (s, k) { return s.label + " " + s.readouts[+inputs[k].value]; }).join(", "));
+    var data = this.data, frame = this.frame(), controls = this.controls, parts = [];
+    parts.push(data.sliders.map(function (s, k) { return s.label + " " + s.readouts[controls[k].get()]; }).join(", "));
     var said = data.layers.some(function (layer) { return layer.kind === "say"; });
     data.layers.forEach(function (layer) {      // the view's own sentence, else the texts it shows
       var s = stateOf(layer, frame);
@@ -312,16 +432,21 @@
 
   Explorable.prototype.toggle = function (k) { if (this.timer) this.stop(); else this.play(k); };
 
-  Explorable.prototype.play = function (k) {
-    var input = this.inputs[k], self = this;
+  /* Steps a second of the speed chosen beside slider k (data.speeds names them). */
+  Explorable.prototype.speed = function (k) {
     var select = this.root.querySelector('.explorable-speed select[data-slider="' + k + '"]');
-    var fps = select ? +select.value : 12;
+    var fps = select ? +select.value : (this.data.speeds || {}).normal || 3;
     if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) fps = Math.min(fps, 2);
-    if (+input.value >= +input.max) { input.value = 0; this.draw(); }   // show the start at once, not a tick later
+    return fps;
+  };
+
+  Explorable.prototype.play = function (k) {
+    var control = this.controls[k], self = this, fps = this.speed(k);
+    if (control.get() >= control.max()) { control.set(0); this.draw(); }   // show the start at once, not a tick later
     var button = this.root.querySelector('.explorable-play[data-slider="' + k + '"]');
     this.timer = { slider: k, id: setInterval(function () {
-      if (+input.value >= +input.max) { self.stop(); return; }
-      input.value = +input.value + 1;
+      if (control.get() >= control.max()) { self.stop(); return; }
+      control.set(control.get() + 1);
       self.draw();
     }, 1000 / fps) };
     if (button) { button.textContent = "Pause"; button.setAttribute("aria-label", "Pause " + this.data.sliders[k].label); }
@@ -342,7 +467,7 @@
     all: [],
     show: function (root, indices) {
       var e = root.nblibExplorable;
-      indices.forEach(function (i, k) { e.inputs[k].value = i; });
+      indices.forEach(function (i, k) { e.controls[k].set(i); });
       e.draw();
       return e.describe();
     },
@@ -358,7 +483,7 @@
           flat = Math.floor(flat / size);
         }
         var start = performance.now();
-        indices.forEach(function (v, k) { e.inputs[k].value = v; });
+        indices.forEach(function (v, k) { e.controls[k].set(v); });
         e.draw();
         times.push(performance.now() - start);
       }

@@ -230,7 +230,7 @@ def budget_view(fig):
     left, right = fig.subplots(1, 2)
     for ax in (left, right):
         ax.axhline(1.0, ls="--", lw=1.1, color=COLORS["residual"])
-    left.text(1.05, 1.25, "all weights zero", fontsize=8, color=COLORS["ink"])
+    left.text(1.05, 1.25, "all weights zero", fontsize=9, color=COLORS["ink"])
     seeds_left, = left.plot([], [], "o", ms=3.5, color=COLORS["data"], alpha=0.45, label="one seed")
     median_left, = left.plot([], [], "-", color=COLORS["model"], lw=1.8, label=f"median of {len(best)}")
     ring, = left.plot([], [], "o", ms=12, mfc="none", mew=2, color=COLORS["highlight"])
@@ -238,7 +238,7 @@ def budget_view(fig):
              xlim=(0.9, 70), ylim=(1e-8, 4), title="after the chosen budget, for every d")
     left.set_xticks([1, 2, 5, 10, 20, 50], ["1", "2", "5", "10", "20", "50"])
     left.minorticks_off()
-    left.legend(loc="lower right", fontsize=8)
+    left.legend(loc="lower right", fontsize=9)
     set_axes(right, xlabel="guesses so far", xscale="log", yscale="log", xlim=(BUDGETS[0], BUDGETS[-1]),
              ylim=(1e-8, 4), title="for the chosen d, up to 10,000 guesses")
     seeds_right, = right.plot([], [], "-", lw=1, color=COLORS["data"], alpha=0.5)

@@ -456,9 +456,9 @@ def descent_view(fig):
         drawn = STEP_STEPS[STEP_STEPS <= k]
         loss_line.set_data(drawn, np.clip(excess[i, drawn], 1e-12, 1e8))
         if ran < steps:
-            note.set_text(f"diverged: |w| passed 10⁶ at step {ran + 1}")
+            note.set_text(f"α = {lr:.4f}\ndiverged: |w| passed 10⁶ at step {ran + 1}")
             return f"Rate {lr:.4f} diverged at step {ran + 1}."
-        note.set_text(f"step {steps}: J − J* = {excess[i, k]:.1e}")
+        note.set_text(f"α = {lr:.4f}\nstep {steps}: J − J* = {excess[i, k]:.1e}")
         return f"Rate {lr:.4f}, step {steps}: the loss is {excess[i, k]:.1e} above its minimum."
 
     return update

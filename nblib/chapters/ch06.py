@@ -520,29 +520,43 @@ PICKER_SURFACES = {SURFACE_NAMES[name]: name for name in RACE_SURFACES}
 
 
 def race_view(fig):
-    """The picker: the four surfaces as a 2 x 2 grid of maps; on the chosen one, the chosen methods'
-    whole paths (``RACE_STEPS`` steps) at a multiple of their tuned rates. Returns
-    ``update(surface, group, scale)``, where ``surface`` is a name of ``PICKER_SURFACES`` and
-    ``group`` one of ``GROUPS``. (One large map that changes with the surface would store every
-    contour line in every frame: several MB. The maps stay in the background picture.)"""
+    """The picker: one large map of the chosen surface; on it, the chosen methods' whole paths
+    (``RACE_STEPS`` steps) at a multiple of their tuned rates. Returns ``update(surface, group,
+    scale)``, where ``surface`` is a name of ``PICKER_SURFACES`` and ``group`` one of ``GROUPS``.
+
+    The four surfaces' contour lines are all drawn once, and ``update`` shows the chosen one's
+    (and its window) only when the surface changes: with the surface a ``Choice(backdrop=True)``,
+    the web book stores each map as one background picture and only the paths per frame."""
     paths = race_paths()
-    lines, titles = {}, {}
-    for (shown_name, name), ax in zip(PICKER_SURFACES.items(), fig.subplots(2, 2).ravel()):
+    fig.set_layout_engine("none")                      # one layout for every surface's tick labels
+    ax = fig.add_axes((0.1, 0.1, 0.64, 0.83))
+    maps = {}
+    for shown_name, name in PICKER_SURFACES.items():
+        before = set(ax.get_children())
         surface_contour(ax, SURFACES[name])
-        ax.set_xlabel("")
-        ax.set_ylabel("")
-        titles[shown_name] = ax.set_title(shown_name, fontsize=10)
-        for m, color in METHOD_COLORS.items():
-            lines[shown_name, m], = ax.plot([], [], color=color, linewidth=1.6, label=m)
-    fig.legend(handles=[lines["Beale", m] for m in METHODS], loc="outside right center", fontsize=9)
-    freeze_background(fig, [*lines.values(), *titles.values()])
+        maps[shown_name] = [a for a in ax.get_children() if a not in before]
+        for artist in maps[shown_name]:
+            artist.set_visible(False)
+    set_axes(ax, xlabel="$w_1$", ylabel="$w_2$")
+    lines = {}
+    for m, color in METHOD_COLORS.items():
+        lines[m], = ax.plot([], [], color=color, linewidth=1.8, label=m)
+    fig.legend(handles=list(lines.values()), loc="center left", bbox_to_anchor=(0.775, 0.5), fontsize=9)
+    shown = {"surface": None}
 
     def update(surface, group, scale):
         name = PICKER_SURFACES[surface]
+        if surface != shown["surface"]:                 # a new map: its contours and its window
+            for other, artists in maps.items():
+                for artist in artists:
+                    artist.set_visible(other == surface)
+            ax.set_xlim(*SURFACES[name].xlim)
+            ax.set_ylim(*SURFACES[name].ylim)
+            shown["surface"] = surface
         k = int(np.argmin(abs(MULTIPLIERS - scale)))
         words, gone = [], []
-        for (shown_name, m), line in lines.items():
-            if shown_name != surface or m not in GROUPS[group]:
+        for m, line in lines.items():
+            if m not in GROUPS[group]:
                 line.set_data([], [])
                 continue
             path = paths[name, m][:, k]
@@ -552,9 +566,7 @@ def race_view(fig):
                 gone.append(m)
             else:
                 words.append(f"{m} {SURFACES[name].f(kept[-1]):.2g}")
-        for shown_name, title in titles.items():
-            title.set_text(f"{shown_name}: {'diverged: ' + ', '.join(gone) if gone else 'paths'}"
-                           if shown_name == surface else shown_name)
+        ax.set_title(f"{surface}: {'diverged: ' + ', '.join(gone) if gone else 'paths'}", fontsize=11)
         return (f"{surface}, loss after {RACE_STEPS} steps: " + ", ".join(words)
                 + (f"; diverged: {', '.join(gone)}" if gone else "") + ".")
 

@@ -28,7 +28,18 @@ The result displays in two ways at once (``_repr_mimebundle_``):
 
 ``update`` may return a short sentence about the frame (for example the loss it
 shows); the static form reads it out to screen readers with the slider values.
-A slider with ``play=True`` (steps, epochs, time) gets a play/pause button.
+A slider with ``play=True`` (steps, epochs, time) gets a play/pause button and a
+speed: slow (one step a second, to follow a step), normal or fast.
+
+A categorical parameter is a :class:`Choice` (``Choice("surface", ["Beale",
+"saddle"])``): a row of buttons, a radio group in the web book (arrow keys, one tab
+stop, ``aria-checked``) and toggle buttons in Jupyter; its frames are recorded like a
+slider's. ``Choice(..., backdrop=True)`` gives each value its own background picture,
+for a choice that changes what then stays still (a surface's contour lines).
+
+On a narrow screen the static form stays readable: the frame is shown as one canvas
+per panel (a column of the figure, :mod:`._panels`), side by side where the whole
+figure keeps its text at least :data:`MIN_TEXT_PX` CSS pixels tall, else stacked.
 
 Recording every frame takes seconds, so the scrubber is added to the output only
 when the environment variable ``NBLIB_SCRUBBER`` is ``1``, as ``make book`` sets
@@ -56,7 +67,7 @@ from nblib.checks import as_count, as_number
 from nblib.explorable._freeze import freeze_background
 from nblib.explorable import _picture
 
-__all__ = ["Slider", "log_slider", "Explorable", "explore", "freeze_background", "MAX_EMBED_BYTES",
+__all__ = ["Slider", "Choice", "log_slider", "Explorable", "explore", "freeze_background", "MAX_EMBED_BYTES",
            "SCRUBBER_ENV", "PRINT_ENV"]
 
 #: The most one explorable may embed in a page (bytes of its HTML).
@@ -67,6 +78,10 @@ SCRUBBER_ENV = "NBLIB_SCRUBBER"
 
 #: The environment variable that marks the PDF build: outputs take their printed form.
 PRINT_ENV = "NBLIB_PRINT"
+
+#: The smallest text an explorable shows, in CSS pixels: on a narrow screen its panels stack
+#: (one canvas per panel) rather than shrink below it (explorable.js, tests/test_book_browser.py).
+MIN_TEXT_PX = 9
 
 #: Recording stops with a clear message beyond this many frames (the product of the slider lengths).
 MAX_FRAMES = 60_000
@@ -121,6 +136,38 @@ class Slider:
         except (ValueError, TypeError, IndexError, KeyError) as error:
             raise ValueError(f"value {_short_repr(value)} cannot be formatted with fmt {self.fmt!r} of slider "
                              f"{self.name!r}: {error}") from None
+
+
+@dataclass(frozen=True)
+class Choice(Slider):
+    """A categorical control: one of a few named values, shown as a row of buttons (a radio group).
+
+    ``Choice("surface", ["Beale", "Rosenbrock", "saddle"], label="surface")`` reads like a
+    :class:`Slider` and records its frames the same way (one per value), but the reader picks a
+    value by name: in Jupyter from toggle buttons, in the web book from buttons that form an
+    accessible radio group (arrow keys move the choice, ``aria-checked`` marks it).
+
+    backdrop: each value gets its own background picture, drawn once. For a choice that changes
+    what stays still while the other controls move (the contour lines of the chosen surface, its
+    axes), so that they are stored as one picture per value instead of in every frame. ``update``
+    may then change axis limits and what is visible between values of this choice, not within one.
+    """
+
+    backdrop: bool = False
+
+    def __post_init__(self):
+        if self.play:
+            raise ValueError(f"choice {self.name!r} cannot play: play=True is for a Slider over steps or time")
+        if not isinstance(self.backdrop, bool):
+            raise TypeError(f"backdrop of choice {self.name!r} must be True or False, got {self.backdrop!r}")
+        super().__post_init__()
+        if len(self.values) > MAX_CHOICES:
+            raise ValueError(f"choice {self.name!r} offers {len(self.values)} values, more than the "
+                             f"{MAX_CHOICES} buttons a row can hold: use a Slider")
+
+
+#: The most values a :class:`Choice` offers (each is a button).
+MAX_CHOICES = 12
 
 
 def _short_repr(value):
@@ -298,7 +345,8 @@ def _check_explorable_args(view, sliders, alt, figsize, dpi, name):
         raise ValueError("an explorable needs at least one Slider")
     for slider in sliders:
         if not isinstance(slider, Slider):
-            raise TypeError(f"sliders must be Slider objects, got {slider!r}; e.g. Slider('m', [0, 1, 2])")
+            raise TypeError(f"sliders must be Slider or Choice objects, got {slider!r}; "
+                            "e.g. Slider('m', [0, 1, 2])")
     names = [s.name for s in sliders]
     if len(set(names)) != len(names):
         raise ValueError(f"slider names must be distinct, got {names}")

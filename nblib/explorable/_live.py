@@ -4,8 +4,9 @@ import html
 
 from nblib.explorable._picture import data_uri
 
-#: Play speeds offered beside a slider with ``play=True``, in frames per second.
-SPEEDS = {"slow": 4, "normal": 12, "fast": 30}
+#: Play speeds offered beside a slider with ``play=True``, in frames (steps) per second: the
+#: slowest lets a reader follow one step at a time.
+SPEEDS = {"slow": 1, "normal": 3, "fast": 10}
 
 
 def still_html(explorable):
@@ -74,6 +75,14 @@ def build_widget(explorable):
     controls, rows = [], []
     for slider in explorable.sliders:
         options = [(slider.readout(v), i) for i, v in enumerate(slider.values)]
+        if getattr(slider, "backdrop", None) is not None:          # a Choice: one button per value
+            control = widgets.ToggleButtons(
+                options=options, value=slider.start, description=slider.label,
+                tooltips=[text for text, _ in options], style={"description_width": label_width,
+                                                               "button_width": "auto"})
+            controls.append(control)
+            rows.append(control)
+            continue
         control = widgets.SelectionSlider(
             options=options, value=slider.start, description=slider.label, tooltip=slider.label,
             continuous_update=True, style={"description_width": label_width},

@@ -15,17 +15,22 @@ import json
 import numpy as np
 
 from nblib.explorable._pack import QUANTUM, pack_layers
+from nblib.explorable._live import SPEEDS
+from nblib.explorable._panels import panels
 from nblib.explorable._picture import png_uri, rgba
 from nblib.explorable._record import Recorder, draw_order, leaves, population, touched, view_limits
 
 
 def scrubber_html(explorable):
     """The HTML of ``explorable``'s static form; raises ValueError naming it when it is over budget."""
-    from nblib.explorable import MAX_EMBED_BYTES
+    from nblib.explorable import MAX_EMBED_BYTES, MIN_TEXT_PX, Choice
 
     data = record(explorable)
     data["sliders"] = [{"label": s.label, "readouts": [s.readout(v) for v in s.values], "start": s.start,
-                        "play": s.play} for s in explorable.sliders]
+                        "play": s.play, "kind": "choice" if isinstance(s, Choice) else "range"}
+                       for s in explorable.sliders]
+    data["speeds"] = SPEEDS
+    data["min_text"] = MIN_TEXT_PX
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
     uid = "explorable-" + hashlib.sha1(payload.encode()).hexdigest()[:10]
     still = png_uri(explorable.pixels(explorable.default_indices)[..., :3])
@@ -37,7 +42,7 @@ def scrubber_html(explorable):
         f'<div class="explorable-stage">'
         f'<img class="explorable-still" src="{still}" alt="{alt}" width="{width}" height="{height}">'
         f'<canvas class="explorable-canvas" width="{width}" height="{height}" role="img" aria-label="{alt}" '
-        f"hidden></canvas></div>"
+        f"hidden></canvas><div class=\"explorable-panels\" hidden></div></div>"
         f'<div class="explorable-controls" hidden>{"".join(_control(uid, k, s) for k, s in enumerate(explorable.sliders))}'
         f"</div>"
         f'<p class="explorable-status" aria-live="polite"></p>'
@@ -53,30 +58,42 @@ def scrubber_html(explorable):
 
 
 def record(explorable):
-    """Record every frame of ``explorable``: background, foreground and packed layers (a dict).
+    """Record every frame of ``explorable``: background, foreground, packed layers and panels (a dict).
 
     Which artists move is first found on a sample of frames (every slider at its ends, and
     an even spread of the rest); recording then calls ``update`` once per frame and checks
     that nothing else moved, starting again with the larger set if something did.
+
+    A :class:`~nblib.explorable.Choice` with ``backdrop=True`` splits the frames into groups,
+    one per value (per combination of such choices): each group has its own background, and
+    the frames are recorded group by group, so what changes only between groups (a surface's
+    contour lines, its axis limits) is drawn in that group's background, once.
     """
     fig = explorable.figure
     grid = list(explorable.grid())
     every = leaves(fig)
-    limits, count = view_limits(fig), population(fig)
+    keys = [k for k, s in enumerate(explorable.sliders) if getattr(s, "backdrop", False)]
+    groups = {}
+    for position, indices in enumerate(grid):
+        groups.setdefault(tuple(indices[k] for k in keys), []).append(position)
+    groups = [groups[key] for key in sorted(groups)]       # row-major over the backdrop choices
+    sample = _sample(explorable, grid)
 
-    def unchanged():
-        return population(fig) == count and view_limits(fig) == limits
-
-    moving = set()
-    for indices in _sample(explorable, grid):
-        ids, _ = touched(every, explorable.update, explorable.values_at(indices))
-        moving |= ids
-        if not unchanged():
-            return _whole_frames(explorable, grid)
+    moving, references = set(), []
+    for group in groups:
+        explorable.show(grid[group[0]])                    # switch to the group: not a move
+        references.append((population(fig), view_limits(fig)))
+        first = grid[group[0]]
+        local = sorted({tuple(first[k] if k in keys else i for k, i in enumerate(indices)) for indices in sample})
+        for indices in local:
+            ids, _ = touched(every, explorable.update, explorable.values_at(indices))
+            moving |= ids
+            if (population(fig), view_limits(fig)) != references[-1]:
+                return _whole_frames(explorable, grid)
     while True:
         artists = draw_order(fig, [a for a in every if id(a) in moving])
-        backdrops = _backdrops(explorable, artists)
-        recorded = _record_frames(explorable, grid, every, artists, unchanged)
+        backdrops = [_backdrops(explorable, artists, grid[group[0]]) for group in groups]
+        recorded = _record_frames(explorable, grid, groups, references, every, artists)
         if recorded is None:
             return _whole_frames(explorable, grid)
         more, kinds, frames = recorded
@@ -84,8 +101,16 @@ def record(explorable):
             break
         moving |= more
     data = {"width": explorable.width_px, "height": explorable.height_px, "quantum": QUANTUM,
-            "default": grid.index(explorable.default_indices),
-            "background": backdrops[0], "foreground": backdrops[1], "layers": pack_layers(kinds, frames)}
+            "default": grid.index(explorable.default_indices), "layers": pack_layers(kinds, frames)}
+    if keys:
+        for n, field in enumerate(("background", "foreground")):
+            pictures = [b[n] for b in backdrops]
+            unique = list(dict.fromkeys(pictures))
+            data[field] = (None if unique == [None] else
+                           {"controls": keys, "pictures": unique, "index": [unique.index(p) for p in pictures]})
+    else:
+        data["background"], data["foreground"] = backdrops[0]
+    data["panels"] = panels(explorable, [explorable.default_indices] + [grid[g[0]] for g in groups if keys])
     return data
 
 
@@ -103,32 +128,37 @@ def _sample(explorable, grid, size=300):
     return sorted(corners) + grid[::max(1, len(grid) // size)]
 
 
-def _record_frames(explorable, grid, every, artists, unchanged):
-    """Each frame's state of ``artists`` (and the sentence ``update`` returned, as a "say" layer).
+def _record_frames(explorable, grid, groups, references, every, artists):
+    """Each frame's state of ``artists`` (and the sentence ``update`` returned, as a "say" layer),
+    recorded group by group (see :func:`record`), returned in grid order.
 
     Returns ``(more, kinds, frames)``: ``more`` holds the ids of artists that moved but were
     not in ``artists`` (record again with them); None if axis limits or artists changed."""
-    recorder = Recorder(explorable.figure, explorable.canvas)
+    fig = explorable.figure
+    recorder = Recorder(fig, explorable.canvas)
     kinds = [recorder.kind(a) for a in artists]
     known = {id(a) for a in artists}
-    frames, said = [], []
-    for indices in grid:
-        ids, result = touched(every, explorable.update, explorable.values_at(indices))
-        if not unchanged():
-            return None
-        if not ids <= known:
-            return ids - known, None, None
-        said.append(result if isinstance(result, str) else "")
-        frames.append([recorder.state(a, kind) for a, kind in zip(artists, kinds)])
+    frames, said = [None] * len(grid), [""] * len(grid)
+    for group, reference in zip(groups, references):
+        explorable.show(grid[group[0]])
+        for position in group:
+            ids, result = touched(every, explorable.update, explorable.values_at(grid[position]))
+            if (population(fig), view_limits(fig)) != reference:
+                return None
+            if not ids <= known:
+                return ids - known, None, None
+            said[position] = result if isinstance(result, str) else ""
+            frames[position] = [recorder.state(a, kind) for a, kind in zip(artists, kinds)]
     _add_sentences(kinds, frames, said)
     return set(), kinds, frames
 
 
-def _backdrops(explorable, moving):
-    """The picture of everything that never moves, and (when some static artist is drawn above a
-    moving one, e.g. data points over a line) a transparent picture of those artists alone."""
+def _backdrops(explorable, moving, indices):
+    """The picture of everything that never moves (at the frame ``indices``), and (when some static
+    artist is drawn above a moving one, e.g. data points over a line) a transparent picture of those
+    artists alone."""
     fig, canvas = explorable.figure, explorable.canvas
-    explorable.show(explorable.default_indices)
+    explorable.show(indices)
     every = leaves(fig)
     visible = {id(a): a.get_visible() for a in every}
     moving_ids = {id(a) for a in moving}
@@ -172,7 +202,7 @@ def _whole_frames(explorable, grid):
     _add_sentences(kinds, frames, said)
     return {"width": explorable.width_px, "height": explorable.height_px, "quantum": QUANTUM,
             "default": grid.index(explorable.default_indices), "background": None, "foreground": None,
-            "layers": pack_layers(kinds, frames)}
+            "layers": pack_layers(kinds, frames), "panels": panels(explorable, [explorable.default_indices])}
 
 
 def _add_sentences(kinds, frames, said):
@@ -184,6 +214,8 @@ def _add_sentences(kinds, frames, said):
 
 
 def _control(uid, k, slider):
+    if getattr(slider, "backdrop", None) is not None:
+        return _choice(uid, k, slider)
     label = html.escape(slider.label)
     readout = html.escape(slider.readout(slider.values[slider.start]))
     play = ""
@@ -192,13 +224,31 @@ def _control(uid, k, slider):
                 f'<button type="button" class="explorable-play" data-slider="{k}" aria-label="Play {label}">'
                 f"Play</button>"
                 f'<label class="explorable-speed">speed <select data-slider="{k}">'
-                '<option value="4">slow</option><option value="12" selected>normal</option>'
-                '<option value="30">fast</option></select></label></span>')
+                + "".join(f'<option value="{fps}"{" selected" if name == "normal" else ""}>{name}</option>'
+                          for name, fps in SPEEDS.items())
+                + "</select></label></span>")
     return (
         f'<div class="explorable-slider">'
         f'<label for="{uid}-in-{k}" class="explorable-name">{label}</label>'
         f'<input id="{uid}-in-{k}" type="range" min="0" max="{len(slider.values) - 1}" step="1" '
         f'value="{slider.start}" data-slider="{k}" aria-valuetext="{readout}">'
         f'<output for="{uid}-in-{k}">{readout}</output>{play}'
+        f"</div>"
+    )
+
+
+def _choice(uid, k, choice):
+    """A choice as a radio group of buttons: one tab stop (the checked button), arrow keys move."""
+    label = html.escape(choice.label)
+    buttons = "".join(
+        f'<button type="button" role="radio" class="explorable-option" data-slider="{k}" data-value="{i}" '
+        f'aria-checked="{"true" if i == choice.start else "false"}" tabindex="{0 if i == choice.start else -1}">'
+        f"{html.escape(choice.readout(value))}</button>"
+        for i, value in enumerate(choice.values))
+    return (
+        f'<div class="explorable-slider explorable-choice">'
+        f'<span id="{uid}-name-{k}" class="explorable-name">{label}</span>'
+        f'<span class="explorable-options" role="radiogroup" aria-labelledby="{uid}-name-{k}" '
+        f'data-slider="{k}">{buttons}</span>'
         f"</div>"
     )
