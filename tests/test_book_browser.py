@@ -728,7 +728,7 @@ THEMES = ("light", "dark")
 MIN_TEXT_PX, MIN_TARGET_PX = 9, 24
 #: Display equations known to be wider than the column at 1280 px, in chapters whose authors are
 #: still splitting them (page, equation number): tolerated here, listed in the test's message.
-KNOWN_WIDE = {("chapters/09-dropout.html", "(9.1)")}
+KNOWN_WIDE = set()
 
 #: Every display equation (its number, width and room, whether it scrolls or hides under its
 #: number, and its scroll style), every explorable's panels (width, smallest text in CSS px) and
