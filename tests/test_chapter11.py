@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from nblib.chapters import ch11
 from nblib.deep import DeepNet
 from nblib.exercises import NumberCheck
+from exercise_checks import assert_each_mistake_gets_its_hint
 
 matplotlib.use("Agg")
 LN10 = math.log(10)
@@ -213,12 +214,7 @@ def test_the_solutions_compute_the_answers():
 def test_every_listed_mistake_gets_its_hint_and_none_is_judged_right(check):
     """Issue 19: each listed mistake, at full precision and at 3 significant digits (``mistakes()``)."""
     assert isinstance(check, NumberCheck)
-    assert check.misjudged() == []
-    listed = check.mistakes()
-    assert len(listed) >= len(check.hints)
-    for answer, message in listed:
-        feedback = check(answer)
-        assert feedback.correct is False and feedback.message == message, (answer, feedback.message)
+    assert_each_mistake_gets_its_hint(check, at_least=len(check.hints))
 
 
 @pytest.mark.parametrize("check", CHECKS)
