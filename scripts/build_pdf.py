@@ -122,9 +122,11 @@ PYGMENTS = {r"\PYGZlt{}": "<", r"\PYGZgt{}": ">", r"\PYGZus{}": "_", r"\PYGZob{}
             r"\PYGZam{}": "&", r"\PYGZhy{}": "-", r"\PYGZca{}": "^", r"\PYGZsh{}": "#", r"\PYGZdl{}": "$",
             r"\sphinxhyphen{}": "-", r"\_": "_", r"\%": "%", r"\{": "{", r"\}": "}"}
 #: A picture in the LaTeX source, and what must follow one that is not a captioned figure: an
-#: explorable's printed caption (nblib/explorable's still_caption), before its cell's output ends.
+#: explorable's printed caption (nblib/explorable's still_caption), numbered and ending with the
+#: live version's address (book/ext/nblib_explorables.py), before its cell's output ends.
 PICTURE = re.compile(r"\\sphinxincludegraphics(?:\[[^\]]*\])?\{")
-EXPLORABLE_CAPTION = re.compile(r"The explorable at its starting values|Explorable\s+\d+(?:\.\d+)?[.:]")
+EXPLORABLE_CAPTION = re.compile(r"Explorable\s+\d+\.\d+\.[\s{}]*(?:\\[a-zA-Z]+[\s{}]*)*At its starting values"
+                                r".*?Live at.*?\.github\.io/.*?\\?#explorable-\d+-\d+", re.S)
 OUTPUT_END = "\\end{sphinxVerbatimOutput}"
 #: The file name in ``\sphinxincludegraphics{{name}.png}`` (or ``{name.png}``).
 IMAGE_NAME = re.compile(r"\{([^{}]*)\}(\.\w+)\}|([^{}]*)\}")

@@ -102,7 +102,7 @@ def test_print_shows_the_still_then_a_caption_of_its_values_and_ranges(monkeypat
     assert [picked("latex", output) for output in shown] == ["image/png", "text/markdown"]
     caption = shown[1]
     assert caption["text/plain"] == (
-        "The explorable at its starting values: slope_m α 0.50, method Adam*. In Jupyter and in the "
+        "At its starting values: slope_m α 0.50, method Adam*. In Jupyter and in the "
         "web edition, sliders set slope_m α (-1.00 to 2.00) and method (SGD or Adam*).")
     assert shown_text(caption["text/markdown"]) == caption["text/plain"], "markdown shows the text as it is"
     assert caption["text/markdown"].startswith("*") and caption["text/markdown"].endswith("*")
@@ -246,8 +246,9 @@ FRAME = ("\\begin{sphinxVerbatimOutput}\n\\begin{sphinxuseclass}{cell_output}\n"
 
 
 def test_an_explorable_frame_without_its_caption_fails_the_build():
-    captioned = FRAME.replace("{CAPTION}", "\\sphinxAtStartPar\n\\sphinxstyleemphasis{The explorable at its "
-                                           "starting values: steps 306.}")
+    captioned = FRAME.replace("{CAPTION}", "\\sphinxAtStartPar\n\\sphinxstylestrong{Explorable 3.1. }"
+                                           "\\sphinxstyleemphasis{At its starting values: steps 306.} Live at "
+                                           "\\sphinxurl{https://a.github.io/b/chapters/03-x.html\\#explorable-3-1}.")
     assert build_pdf.print_problems(captioned, "") == []
     bare = FRAME.replace("{CAPTION}", "")
     assert build_pdf.print_problems(bare, "") == [

@@ -27,19 +27,24 @@ def still_html(explorable):
             f"{image}</div>")
 
 
+#: How the caption under an explorable's printed picture begins; the PDF build puts the
+#: explorable's number before it and the live version's address after it (book/ext/nblib_explorables.py).
+CAPTION_OPENING = "At its starting values:"
+
+
 def still_caption(explorable):
     """The caption printed under an explorable's picture in the PDF, as MyST markdown and plain text.
 
     Print cannot move a slider, so it says which values the picture shows and what the
-    sliders offer in Jupyter and in the web book, e.g. "The explorable at its starting values:
-    steps 306. In Jupyter and in the web edition, a slider sets steps (0 to 1,000)."
+    sliders offer in Jupyter and in the web book, e.g. "At its starting values: steps 306.
+    In Jupyter and in the web edition, a slider sets steps (0 to 1,000)."
     """
     def sentence(mark):
         shown = ", ".join(f"{mark(s.label)} {mark(s.readout(s.default))}" for s in explorable.sliders)
         offered = [f"{mark(s.label)} ({_choices(s, mark)})" for s in explorable.sliders]
         offered = offered[0] if len(offered) == 1 else ", ".join(offered[:-1]) + " and " + offered[-1]
         sliders = "a slider sets" if len(explorable.sliders) == 1 else "sliders set"
-        return (f"The explorable at its starting values: {shown}. "
+        return (f"{CAPTION_OPENING} {shown}. "
                 f"In Jupyter and in the web edition, {sliders} {offered}.")
 
     return {"text/markdown": f"*{sentence(markdown_text)}*", "text/plain": sentence(str)}
