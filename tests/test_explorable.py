@@ -196,6 +196,18 @@ def test_a_growing_path_is_stored_once_with_a_length_per_frame():
     assert data["sliders"][1]["play"] is True
     page = explorable.to_html()
     assert 'class="explorable-play"' in page and "<select" in page
+    assert data["sliders"][1]["autoplay"] is False and 'value="3" selected' in page, "it waits, at normal speed"
+
+
+def test_autoplay_is_for_a_slider_that_plays_and_starts_at_the_fast_speed():
+    page = explore(steps_view, Slider("lr", [0.5, 1.0]), Slider("step", range(50), play=True, autoplay=True),
+                   alt="A path").to_html()
+    assert scrubber_data(page)["sliders"][1]["autoplay"] is True
+    assert 'value="10" selected' in page and 'value="3" selected' not in page
+    with pytest.raises(ValueError, match="slider 'step' has autoplay=True without play=True"):
+        Slider("step", range(50), autoplay=True)
+    with pytest.raises(TypeError, match="autoplay of slider 'step' must be True or False, got 'yes'"):
+        Slider("step", range(50), play=True, autoplay="yes")
 
 
 def diverging_view(fig):

@@ -385,3 +385,69 @@ def test_a_single_wide_plot_scrolls_sideways_on_a_phone_behind_a_faded_edge(narr
     tab.wait_for_timeout(100)
     after = tab.evaluate(SIZES)[2]["stage"]["className"]
     assert "explorable-more-left" in after and "explorable-more-right" not in after
+
+
+@pytest.fixture(scope="module")
+def autoplaying(tmp_path_factory, browser):
+    """An explorable whose step slider has autoplay, below a screen of text: served, not yet opened."""
+    folder = tmp_path_factory.mktemp("autoplay-page")
+    static = folder / "_static"
+    static.mkdir()
+    write_fonts(static / "fonts")
+    for name in ("explorable.js", "explorable.css"):
+        shutil.copy(f"book/assets/{name}", static / name)
+    explorable = explore(busy_view, Slider("a", [0.5]), Slider("b", [0.3]),
+                         Slider("steps", range(30), default=29, play=True, autoplay=True),
+                         alt="A busy test figure", figsize=(8, 3.5))
+    (folder / "index.html").write_text(
+        '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="_static/explorable.css"><script src="_static/explorable.js"></script>'
+        f'</head><body><div style="height: 1500px">Text above the fold.</div>{explorable.to_html()}</body></html>')
+    with serve(folder) as url:
+        yield url + "/index.html"
+
+
+def open_tab(browser, url, reduced_motion="no-preference"):
+    tab = browser.new_page(viewport={"width": 900, "height": 700}, device_scale_factor=1,
+                           reduced_motion=reduced_motion)
+    tab.goto(url)
+    tab.wait_for_function("() => nblibExplorables.all.length === 1")
+    return tab
+
+
+def step_shown(tab):
+    return int(tab.locator(".explorable input[type=range]").nth(2).input_value())
+
+
+def test_autoplay_starts_from_the_first_step_when_the_explorable_comes_into_view(browser, autoplaying):
+    tab = open_tab(browser, autoplaying)
+    tab.wait_for_timeout(400)
+    assert step_shown(tab) == 29 and tab.locator(".explorable-play").text_content() == "Play", \
+        "out of view, it waits at its starting value"
+    assert tab.locator(".explorable-speed select").evaluate("s => s.selectedOptions[0].text") == "fast"
+    tab.locator(".explorable").scroll_into_view_if_needed()
+    tab.wait_for_function("() => document.querySelector('.explorable-play').textContent === 'Pause'")
+    tab.wait_for_timeout(300)
+    assert 0 < step_shown(tab) < 29, "it plays from the first step, ten steps a second"
+    tab.wait_for_function("() => document.querySelector('.explorable-play').textContent === 'Play'",
+                          timeout=6000)
+    assert step_shown(tab) == 29, "it plays once, to the end"
+    tab.close()
+
+
+def test_moving_the_slider_stops_autoplay(browser, autoplaying):
+    tab = open_tab(browser, autoplaying)
+    tab.locator(".explorable").scroll_into_view_if_needed()
+    tab.wait_for_function("() => document.querySelector('.explorable-play').textContent === 'Pause'")
+    tab.locator(".explorable input[type=range]").nth(2).fill("3")
+    tab.wait_for_timeout(400)
+    assert step_shown(tab) == 3 and tab.locator(".explorable-play").text_content() == "Play"
+    tab.close()
+
+
+def test_no_autoplay_for_a_reader_who_asks_for_reduced_motion(browser, autoplaying):
+    tab = open_tab(browser, autoplaying, reduced_motion="reduce")
+    tab.locator(".explorable").scroll_into_view_if_needed()
+    tab.wait_for_timeout(800)
+    assert step_shown(tab) == 29 and tab.locator(".explorable-play").text_content() == "Play"
+    tab.close()

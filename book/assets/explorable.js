@@ -284,7 +284,10 @@
     });
     this.controls.forEach(function (control, k) {
       if (!control.input) return;
-      control.input.addEventListener("input", function () { self.draw(); self.say(); });
+      control.input.addEventListener("input", function () {
+        if (self.timer && self.timer.auto && self.timer.slider === k) self.stop();   // the reader takes over
+        self.draw(); self.say();
+      });
       control.input.addEventListener("keydown", function (event) {
         if (event.key === " " && data.sliders[k].play) { event.preventDefault(); self.toggle(k); }
       });
@@ -452,6 +455,26 @@
     if (button) { button.textContent = "Pause"; button.setAttribute("aria-label", "Pause " + this.data.sliders[k].label); }
   };
 
+  /* A slider with autoplay plays once from its start when the explorable first comes half into
+   * view, unless the reader asks for reduced motion, or has already touched it; moving that
+   * slider or pressing Pause stops it, and another control may change what it plays. */
+  Explorable.prototype.autoplay = function () {
+    var k = this.data.sliders.findIndex(function (spec) { return spec.autoplay; }), self = this;
+    if (k < 0 || !window.IntersectionObserver) return;
+    if (window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches) return;
+    var seen = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      seen.disconnect();
+      if (self.timer || self.touched) return;
+      self.controls[k].set(self.controls[k].max());            // play() starts over from the first value
+      self.play(k);
+      self.timer.auto = true;
+    }, { threshold: 0.5 });
+    seen.observe(this.stage);
+    this.root.addEventListener("pointerdown", function () { self.touched = true; }, true);
+    this.root.addEventListener("keydown", function () { self.touched = true; }, true);
+  };
+
   Explorable.prototype.stop = function () {
     if (!this.timer) return;
     var k = this.timer.slider;
@@ -467,6 +490,8 @@
     all: [],
     show: function (root, indices) {
       var e = root.nblibExplorable;
+      e.touched = true;                           // a frame set from outside ends (and forestalls) autoplay
+      if (e.timer) e.stop();
       indices.forEach(function (i, k) { e.controls[k].set(i); });
       e.draw();
       return e.describe();
@@ -496,6 +521,7 @@
       if (root.nblibExplorable || !root.querySelector(".explorable-data")) return;
       root.nblibExplorable = new Explorable(root);
       window.nblibExplorables.all.push(root);
+      root.nblibExplorable.autoplay();
     });
   }
 

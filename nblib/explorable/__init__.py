@@ -98,6 +98,9 @@ class Slider:
     default: the starting value, shown wherever the page cannot move (print, no
         JavaScript); must be one of ``values`` (defaults to the middle one).
     play: give the slider a play/pause button (for steps, epochs or time).
+    autoplay: in the web book, play once from the first value, at the fast speed, when the
+        explorable first comes into view, unless the reader asks for reduced motion; moving
+        the slider or pressing Pause stops it (needs ``play``; a Jupyter reader presses Play).
     """
 
     name: str
@@ -106,6 +109,7 @@ class Slider:
     fmt: str = "{:.3g}"
     default: object = None
     play: bool = False
+    autoplay: bool = False
 
     def __post_init__(self):
         _check_slider_fields(self)
@@ -202,6 +206,11 @@ def _check_slider_fields(slider):
                         f"got {type(slider.fmt).__name__}")
     if not isinstance(slider.play, bool):
         raise TypeError(f"play of slider {slider.name!r} must be True or False, got {slider.play!r}")
+    if not isinstance(slider.autoplay, bool):
+        raise TypeError(f"autoplay of slider {slider.name!r} must be True or False, got {slider.autoplay!r}")
+    if slider.autoplay and not slider.play:
+        raise ValueError(f"slider {slider.name!r} has autoplay=True without play=True: only a slider "
+                         "that plays can start playing by itself")
 
 
 def log_slider(name, low, high, num, **kwargs):

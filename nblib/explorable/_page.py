@@ -27,7 +27,7 @@ def scrubber_html(explorable):
 
     data = record(explorable)
     data["sliders"] = [{"label": s.label, "readouts": [s.readout(v) for v in s.values], "start": s.start,
-                        "play": s.play, "kind": "choice" if isinstance(s, Choice) else "range"}
+                        "play": s.play, "autoplay": s.autoplay, "kind": "choice" if isinstance(s, Choice) else "range"}
                        for s in explorable.sliders]
     data["speeds"] = SPEEDS
     data["min_text"] = MIN_TEXT_PX
@@ -220,11 +220,12 @@ def _control(uid, k, slider):
     readout = html.escape(slider.readout(slider.values[slider.start]))
     play = ""
     if slider.play:
+        speed = "fast" if slider.autoplay else "normal"
         play = (f'<span class="explorable-player">'
                 f'<button type="button" class="explorable-play" data-slider="{k}" aria-label="Play {label}">'
                 f"Play</button>"
                 f'<label class="explorable-speed">speed <select data-slider="{k}">'
-                + "".join(f'<option value="{fps}"{" selected" if name == "normal" else ""}>{name}</option>'
+                + "".join(f'<option value="{fps}"{" selected" if name == speed else ""}>{name}</option>'
                           for name, fps in SPEEDS.items())
                 + "</select></label></span>")
     return (
