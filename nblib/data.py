@@ -79,6 +79,20 @@ def polynomial_task_fresh(n, seed):
     return x, x + rng.normal(0.0, POLY_NOISE, n)
 
 
+def noisy_wave(n=24, noise=0.1, seed=3):
+    """``n`` noisy samples of the wave ``y = sin(3x) + 0.3x`` at random x on ``[-1, 1]`` (for the
+    book's opening page: a curve a small network learns in a few hundred steps).
+
+    x is drawn uniformly and sorted, then each y gets Gaussian noise of standard deviation
+    ``noise``, both from the seeded generator. Returns ``(x, y)``, float64 arrays of shape ``(n,)``.
+    """
+    n = as_count(n, "n", minimum=1, maximum=MAX_EXAMPLES)
+    noise = as_number(noise, "noise", low=0.0)
+    rng = np.random.default_rng(as_seed(seed))
+    x = np.sort(rng.uniform(-1.0, 1.0, n))
+    return x, np.sin(3.0 * x) + 0.3 * x + rng.normal(0.0, noise, n)
+
+
 def two_moons(n=200, noise=0.1, seed=0):
     """Two interleaved half circles, a classification toy that no straight line separates.
 

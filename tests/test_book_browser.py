@@ -43,6 +43,7 @@ The search page must list the chapter a term belongs to; screenshots of every ch
 import contextlib
 import pathlib
 import re
+import sys
 import urllib.parse
 
 import pytest
@@ -50,6 +51,9 @@ import yaml
 
 from browser import CHROMIUM, chromium, serve
 from built_book import ROOT, html_dir
+
+sys.path.insert(0, str(ROOT / "book" / "latex"))
+from nblib_latex import pages_address  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not pathlib.Path(CHROMIUM).exists(),
                                 reason="Chromium is not installed (make test installs it)")
@@ -297,6 +301,9 @@ def exercise_explorables(tab):
     for e in range(count):
         root = tab.locator(".explorable").nth(e)
         name = root.get_attribute("data-name") or f"explorable {e}"
+        # The landing page's explorable plays by itself (test_the_landing_page_...): the reader takes over.
+        tab.evaluate("(e) => { const x = document.querySelectorAll('.explorable')[e].nblibExplorable;"
+                     " x.touched = true; x.stop(); }", e)
         inputs = root.locator("input[type=range]")
         for n in range(inputs.count()):
             k = int(inputs.nth(n).get_attribute("data-slider"))
@@ -903,3 +910,27 @@ def test_the_explorable_checks_find_a_frozen_canvas_and_a_pause_that_does_not_st
         frozen = checked(move_slider, tab, e, k, slider, "frozen")
     assert any("mouse click: the canvas did not change" in p for p in frozen), frozen
     assert any("mouse click: the readout stayed" in p for p in frozen), frozen
+
+
+def test_the_landing_page_moves_above_the_fold_and_its_ways_in_lead_somewhere(site):
+    """The first page a reader opens: its explorable plays by itself in view at 1280 x 900, and its
+    three ways in lead to chapter 1, to the launch buttons' chapters and to the PDF edition."""
+    landing = PAGES[0]
+    with site.tab() as (tab, log):
+        tab.goto(f"{site.base}/{landing}")
+        box = tab.locator(".explorable").first.bounding_box()
+        assert box["y"] + box["height"] * 0.6 < VIEWPORT["height"], "the explorable is above the fold"
+        tab.wait_for_function("() => document.querySelector('.explorable-play').textContent === 'Pause'",
+                              timeout=10_000)
+        first = tab.locator(".explorable input[type=range]").nth(1).input_value()
+        tab.wait_for_timeout(600)
+        assert int(tab.locator(".explorable input[type=range]").nth(1).input_value()) > int(first), "it moves"
+        reading = tab.get_by_role("link", name=re.compile("chapter 1, why training is hard"))
+        pdf = tab.locator("a", has_text="book.pdf")
+        hrefs = [reading.first.evaluate("a => a.href"), pdf.first.get_attribute("href")]
+    assert link_problems(site, landing, hrefs[:1]) == [] and hrefs[0].endswith("chapters/01-why-training-is-hard.html")
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    assert hrefs[1] == pages_address(repository) + "book.pdf", \
+        "the PDF is offered where make book puts it on the published site"
+    assert log.errors == []
+

@@ -24,6 +24,17 @@ def test_noisy_polynomial():
     np.testing.assert_allclose(np.polynomial.polynomial.polyval(x, wiggle), y, atol=1e-8)
 
 
+def test_noisy_wave():
+    x, y = data.noisy_wave()
+    assert x.shape == y.shape == (24,) and np.all(np.diff(x) > 0) and -1 <= x[0] and x[-1] <= 1
+    residual = y - (np.sin(3 * x) + 0.3 * x)
+    assert 0.05 < residual.std() < 0.15  # noise of standard deviation 0.1
+    x0, y0 = data.noisy_wave(n=5, noise=0.0, seed=1)
+    np.testing.assert_allclose(y0, np.sin(3 * x0) + 0.3 * x0)
+    np.testing.assert_array_equal(data.noisy_wave()[1], y)
+    assert not np.array_equal(data.noisy_wave(seed=4)[1], y)
+
+
 def test_two_moons():
     X, y = data.two_moons(n=101, noise=0.0, seed=2)
     assert X.shape == (101, 2) and y.shape == (101,)

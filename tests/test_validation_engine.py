@@ -198,6 +198,8 @@ DATA = [
     _entry(data.noisy_polynomial, lambda: {}, n=count("n", minimum=2, maximum=10 ** 7),
            degree=count("degree", minimum=0, maximum=50), noise=number("noise", low=0.0),
            seed=count("seed", minimum=0), return_coef=flag("return_coef")),
+    _entry(data.noisy_wave, lambda: {}, n=count("n", minimum=1, maximum=10 ** 7), noise=number("noise", low=0.0),
+           seed=count("seed", minimum=0)),
     _entry(data.two_moons, lambda: {}, n=count("n", minimum=2, maximum=10 ** 7), noise=number("noise", low=0.0),
            seed=count("seed", minimum=0)),
     _entry(data.blobs, lambda: {}, n=count("n", maximum=10 ** 7),
