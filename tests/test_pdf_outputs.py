@@ -103,7 +103,7 @@ def test_print_shows_the_still_then_a_caption_of_its_values_and_ranges(monkeypat
     caption = shown[1]
     assert caption["text/plain"] == (
         "At its starting values: slope_m α 0.50, method Adam*. In Jupyter and in the "
-        "web edition, sliders set slope_m α (-1.00 to 2.00) and method (SGD or Adam*).")
+        "web edition, sliders set slope_m α (\u22121.00 to 2.00) and method (SGD or Adam*).")
     assert shown_text(caption["text/markdown"]) == caption["text/plain"], "markdown shows the text as it is"
     assert caption["text/markdown"].startswith("*") and caption["text/markdown"].endswith("*")
 
@@ -376,3 +376,11 @@ def test_the_front_pages_print_no_web_only_wording(page):
         assert "{only} latex" in text and "\\nblibopening{About this book}" in text
         assert any("https://how-neural-networks-are-trained.github.io/book/book.pdf" in block.group(0)
                    for block in ONLY_HTML.finditer(text)), "the landing page offers the whole PDF for download"
+
+
+@pytest.mark.parametrize("readout, shown", [("-1.00", "\u22121.00"), ("-.5", "\u2212.5"), ("1e-05", "1e-05"),
+                                            ("wrong-scale", "wrong-scale"), ("x-1", "x-1")])
+def test_a_printed_caption_sets_a_negative_readout_with_a_true_minus_only(readout, shown):
+    from nblib.explorable._live import printed
+
+    assert printed(readout) == shown

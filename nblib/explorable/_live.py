@@ -1,6 +1,7 @@
 """The live form of an explorable in Jupyter: ipywidgets sliders over a picture redrawn by matplotlib."""
 
 import html
+import re
 
 from nblib.explorable._picture import data_uri
 
@@ -40,7 +41,7 @@ def still_caption(explorable):
     In Jupyter and in the web edition, a slider sets steps (0 to 1,000)."
     """
     def sentence(mark):
-        shown = ", ".join(f"{mark(s.label)} {mark(s.readout(s.default))}" for s in explorable.sliders)
+        shown = ", ".join(f"{mark(s.label)} {mark(printed(s.readout(s.default)))}" for s in explorable.sliders)
         offered = [f"{mark(s.label)} ({_choices(s, mark)})" for s in explorable.sliders]
         offered = offered[0] if len(offered) == 1 else ", ".join(offered[:-1]) + " and " + offered[-1]
         sliders = "a slider sets" if len(explorable.sliders) == 1 else "sliders set"
@@ -52,10 +53,15 @@ def still_caption(explorable):
 
 def _choices(slider, mark):
     """A slider's values in words: "0 to 1,000", or every choice when they are names."""
-    words = [mark(slider.readout(v)) for v in slider.values]
+    words = [mark(printed(slider.readout(v))) for v in slider.values]
     if any(isinstance(v, str) for v in slider.values):
         return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
     return f"{words[0]} to {words[-1]}"
+
+
+def printed(readout):
+    """A slider's readout as print sets a number: a negative one with a true minus sign."""
+    return re.sub(r"(?<![\w.])-(?=\.?\d)", "\u2212", readout)
 
 
 def markdown_text(text):
