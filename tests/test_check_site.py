@@ -49,3 +49,10 @@ def test_addresses_from_the_server_root_are_found(tmp_path):
     (root / "_static" / "book.css").write_text('.a { background: url("/_static/x.png"); } .b { background: url(ok.png); }')
     assert check_site.problems(root) == ["chapters/01-a.html links /chapters/02-b.html from the server's root",
                                          "_static/book.css loads /_static/x.png from the server's root"]
+
+
+def test_every_page_over_five_mib_is_named_not_only_the_chapters(tmp_path):
+    root = site(tmp_path, explorable("m", 10))
+    (root / "book").mkdir()
+    (root / "book" / "intro.html").write_text("x" * (5 * 2 ** 20 + 1))
+    assert check_site.problems(root) == ["book/intro.html is 5.0 MiB (limit 5 MiB)"]

@@ -33,7 +33,7 @@ STEPS = np.unique(np.concatenate([np.arange(25), np.round(np.geomspace(25, N_STE
 #: A loss above this (or not finite) counts as diverged.
 BOUND = 1e6
 #: Where the network's curve is drawn.
-GRID = np.linspace(-1.0, 1.0, 121)
+GRID = np.linspace(-1.0, 1.0, 61)
 
 
 @lru_cache(maxsize=None)
