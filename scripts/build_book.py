@@ -60,9 +60,9 @@ def build(path_output):
     """Run Jupyter Book (warnings as errors) into ``path_output/_build/html``; check the site."""
     html = path_output / "_build" / "html"
     shutil.rmtree(html, ignore_errors=True)
-    jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
     env = {**os.environ, "NBLIB_SCRUBBER": "1"}
-    subprocess.run([str(jupyter_book), "build", str(ROOT), "--builder", "html",
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "jupyter_book_jobs.py"), "build", str(ROOT),
+                    "--builder", "html",
                     "--path-output", str(path_output), "-W", "-n", "--keep-going"],
                    cwd=ROOT, env=env, check=True)
     subprocess.run([sys.executable, str(ROOT / "scripts" / "check_site.py"), str(html)],

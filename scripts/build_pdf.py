@@ -187,8 +187,8 @@ def build(path_output):
     shutil.rmtree(latex.parent, ignore_errors=True)
     env = {key: value for key, value in os.environ.items() if key != "NBLIB_SCRUBBER"}
     env.update(NBLIB_PRINT="1", LATEXMKOPTS="-silent")
-    jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
-    subprocess.run([str(jupyter_book), "build", str(ROOT), "--builder", "pdflatex",
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "jupyter_book_jobs.py"), "build", str(ROOT),
+                    "--builder", "pdflatex",
                     "--path-output", str(latex.parent.parent), "-W", "-n", "--keep-going"],
                    cwd=ROOT, env=env, check=True)
     pdf = latex / "book.pdf"
