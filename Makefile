@@ -32,7 +32,9 @@ book: $(INSTALLED) $(MATHJAX) $(FONTS)
 	@echo
 	@echo "The book is built. Open _build/html/index.html, or run 'make serve' and visit http://127.0.0.1:8000"
 
-test: $(INSTALLED) $(TEST_INSTALLED) $(CHROMIUM)
+# The book is built first, with a process per core: the browser tests need it, and built during
+# the tests it would leave a test worker waiting for it.
+test: $(INSTALLED) $(TEST_INSTALLED) $(CHROMIUM) book
 	$(BIN)/python -m pytest tests chapters --nbval-lax -n 2 --dist loadfile -q
 
 lab: $(INSTALLED)
