@@ -32,6 +32,22 @@ def chromium():
 
 
 @contextlib.contextmanager
+def one_tab(directory, prefix="/a/b/"):
+    """A 1280 x 900 tab on ``directory`` served under ``prefix``: yields ``(base, page)``, ``base``
+    the URL of the served folder ending in "/". Skips the test when Chromium is not installed."""
+    import pytest
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (make test installs it)")
+    with serve(directory, prefix=prefix) as url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            yield url.rstrip("/") + "/", page
+        finally:
+            page.close()
+
+
+@contextlib.contextmanager
 def serve(directory, prefix=""):
     """Serve ``directory`` on 127.0.0.1 at a free port; yields the base URL.
 

@@ -7,13 +7,12 @@ starts the search field's text after its magnifier (it covered the query's first
 """
 
 import json
-import pathlib
 import shutil
 import subprocess
 
 import pytest
 
-from browser import CHROMIUM, chromium, serve
+from browser import one_tab
 from built_book import ROOT, html_dir
 
 SCRIPT = ROOT / "book" / "assets" / "searchtext.js"
@@ -35,12 +34,8 @@ def test_tex_reads_as_symbols(tex, text):
 
 @pytest.fixture(scope="module")
 def search_page():
-    if not pathlib.Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (make test installs it)")
-    with serve(html_dir(), prefix="/a/b/") as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        yield url.rstrip("/") + "/search.html", page
-        page.close()
+    with one_tab(html_dir()) as (base, page):
+        yield base + "search.html", page
 
 
 @pytest.mark.parametrize("query", QUERIES)

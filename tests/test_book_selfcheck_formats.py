@@ -9,11 +9,10 @@ Python side of the same rules is in tests/test_exercises.py; selfcheck.js runs u
 """
 
 import math
-import pathlib
 
 import pytest
 
-from browser import CHROMIUM, chromium, serve
+from browser import one_tab
 from built_book import html_dir
 
 PAGES = ["chapters/01-why-training-is-hard.html", "chapters/05-momentum.html", "chapters/07-overfitting-and-evaluation.html",
@@ -49,12 +48,8 @@ def spellings(x):
 
 @pytest.fixture(scope="module")
 def book():
-    if not pathlib.Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (make test installs it)")
-    with serve(html_dir(), prefix="/a/b/") as url, chromium() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        yield url.rstrip("/") + "/", page
-        page.close()
+    with one_tab(html_dir()) as (base, page):
+        yield base, page
 
 
 @pytest.mark.parametrize("path", PAGES)
