@@ -7,7 +7,8 @@ command with ``jobs`` given, one per core (at most :data:`MOST`), so that the ch
 book loads must be safe for parallel reading (book/ext/nblib_parallel.py declares the two of
 Jupyter Book's that do not say); else Sphinx says so, a warning, which fails the build.
 
-Usage: python scripts/jupyter_book_jobs.py build PATH [jupyter-book build's options]
+Usage: python scripts/jupyter_book_jobs.py [--jobs N] build PATH [jupyter-book build's options]
+(``--jobs`` sets the number of processes; benchmarks/bench_build.py compares them).
 """
 
 import functools
@@ -27,8 +28,12 @@ def jobs():
 
 
 def main(argv=None):
-    jupyter_book.sphinx.build_sphinx = functools.partial(jupyter_book.sphinx.build_sphinx, jobs=jobs())
-    return jupyter_book_main(argv if argv is not None else sys.argv[1:])
+    argv = list(sys.argv[1:] if argv is None else argv)
+    count = jobs()
+    if argv[:1] == ["--jobs"]:
+        count, argv = int(argv[1]), argv[2:]
+    jupyter_book.sphinx.build_sphinx = functools.partial(jupyter_book.sphinx.build_sphinx, jobs=count)
+    return jupyter_book_main(argv)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,17 @@ def test_the_build_command_reaches_sphinx_with_one_job_per_core(tmp_path, monkey
     assert kwargs["confoverrides"]["nitpicky"] is True
 
 
+def test_jobs_may_be_given(tmp_path, monkeypatch):
+    (tmp_path / "_config.yml").write_text("title: t\n")
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
+    (tmp_path / "intro.md").write_text("# Intro\n")
+    calls = []
+    monkeypatch.setattr(jupyter_book.sphinx, "build_sphinx", lambda *args, **kwargs: calls.append(kwargs) or 0)
+    with pytest.raises(SystemExit):
+        jupyter_book_jobs.main(["--jobs", "1", "build", str(tmp_path)])
+    assert calls[0]["jobs"] == 1
+
+
 @pytest.mark.parametrize("cores, jobs", [(None, 1), (1, 1), (2, 2), (64, jupyter_book_jobs.MOST)])
 def test_one_job_per_core_within_bounds(monkeypatch, cores, jobs):
     monkeypatch.setattr(jupyter_book_jobs.os, "cpu_count", lambda: cores)
