@@ -17,9 +17,10 @@ N = opening.opening_numbers()
 
 
 def test_what_the_landing_page_says():
-    assert N.n_points == 24 and N.good_rate == opening.START_RATE == 0.2
-    assert str(N.start_loss) == "0.46" and str(N.good_200) == "0.014"
+    assert N.n_points == 24 and N.good_rate == opening.START_RATE == 0.1
+    assert str(N.start_loss) == "0.46" and str(N.good_200) == "0.014" and N.good_rises == 0
     assert str(N.slow_200) == "0.11" and N.wild_rate == 0.5 and N.wild_diverged == 9
+    assert N.bouncing_rate == 0.4 and N.bouncing_rises == 167
     run = opening.runs()
     assert np.all(run.loss[:, 0] == run.loss[0, 0]), "every rate starts from the same network"
     assert N.slow_200.value > 7 * N.good_200.value, "too small a rate crawls"
@@ -61,7 +62,7 @@ def test_the_training_is_plain_gradient_descent_as_pytorch_runs_it():
 
 def test_the_frames_say_what_they_show():
     update = opening.training_view(Figure(figsize=(8.6, 3.3)))
-    assert update(0.2, 600) == "Rate 0.2, step 600: loss 0.012."
+    assert update(0.1, 600) == "Rate 0.1, step 600: loss 0.012."
     assert update(0.02, 200) == "Rate 0.02, step 200: loss 0.110."
     assert update(0.5, 100) == "Rate 0.5 diverged: the loss passed a million at step 9."
     assert update(0.5, 5).startswith("Rate 0.5, step 5: loss")
@@ -74,7 +75,7 @@ def test_the_step_slider_is_continuous_and_plays_by_itself(monkeypatch):
     rate, step = explorable.sliders
     assert len(step.values) >= 101 and step.values[:25] == tuple(range(25)) and step.values[-1] == 600
     assert 200 in step.values and step.autoplay and step.play and step.default == 600
-    assert rate.default == 0.2 and rate.values == opening.RATES
+    assert rate.default == 0.1 and rate.values == opening.RATES
     monkeypatch.setenv(PRINT_ENV, "1")
     assert opening.explorable() is None, "print opens with words"
 

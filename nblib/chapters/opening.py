@@ -24,7 +24,7 @@ from nblib.theme import COLORS, set_axes
 SIZES = [1, 16, 16, 1]
 #: The learning rates the explorable offers, and the one it starts at.
 RATES = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
-START_RATE = 0.2
+START_RATE = 0.1
 N_STEPS = 600
 #: The steps the explorable shows: every one of the first 25, then spaced evenly on a log scale,
 #: and the hundreds the text quotes.
@@ -69,13 +69,20 @@ STEP_INDEX = {int(step): k for k, step in enumerate(STEPS)}
 
 
 def opening_numbers():
-    """What the opening page says, computed (for ``{eval}`` and the tests)."""
+    """What the opening page says, computed (for ``{eval}`` and the tests): the loss at the start and
+    after 200 steps, and how often it rose, at a good, a slow, a bouncing and a diverging rate."""
     run = runs()
     at = {rate: run.loss[i] for i, rate in enumerate(RATES)}
+
+    def rises(rate):
+        loss = at[rate][np.isfinite(at[rate])]
+        return int(np.sum(np.diff(loss) > 0))
+
     return SimpleNamespace(
         n_points=len(run.x), n_steps=N_STEPS, start_loss=shown(at[START_RATE][0], ".2f"),
-        good_rate=START_RATE, good_200=shown(at[START_RATE][200], ".3f"),
+        good_rate=START_RATE, good_200=shown(at[START_RATE][200], ".3f"), good_rises=rises(START_RATE),
         slow_rate=0.02, slow_200=shown(at[0.02][200], ".2f"),
+        bouncing_rate=0.4, bouncing_rises=rises(0.4),
         wild_rate=0.5, wild_diverged=run.diverged[RATES.index(0.5)],
     )
 
