@@ -74,20 +74,28 @@ def browser():
         yield browser
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory, browser):
-    """The busy explorable on a page served with the book's script, stylesheet and fonts."""
-    folder = tmp_path_factory.mktemp("explorable-page")
+def page_folder(tmp_path_factory, name, body, head=""):
+    """A folder to serve: ``index.html`` with ``body`` (its ``<body>`` element) under the book's
+    explorable script and stylesheet (and ``head``), and the fonts explorables draw with."""
+    folder = tmp_path_factory.mktemp(name)
     static = folder / "_static"
     static.mkdir()
     write_fonts(static / "fonts")
-    for name in ("explorable.js", "explorable.css"):
-        shutil.copy(f"book/assets/{name}", static / name)
+    for asset in ("explorable.js", "explorable.css"):
+        shutil.copy(f"book/assets/{asset}", static / asset)
+    (folder / "index.html").write_text(
+        f'<!doctype html><html><head><meta charset="utf-8">{head}<link rel="icon" href="data:,">'
+        '<link rel="stylesheet" href="_static/explorable.css"><script src="_static/explorable.js"></script>'
+        f"</head>{body}</html>")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory, browser):
+    """The busy explorable on a page served with the book's script, stylesheet and fonts."""
     explorable = explore(busy_view, Slider("a", np.linspace(0, 1, 6)), Slider("b", np.linspace(0, 0.6, 4)),
                          Slider("steps", range(30), play=True), alt="A busy test figure", figsize=(8, 3.5))
-    (folder / "index.html").write_text(
-        '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><link rel="stylesheet" href="_static/explorable.css">'
-        f'<script src="_static/explorable.js"></script></head><body>{explorable.to_html()}</body></html>')
+    folder = page_folder(tmp_path_factory, "explorable-page", f"<body>{explorable.to_html()}</body>")
     with serve(folder) as url:
         tab = browser.new_page(viewport={"width": 900, "height": 700}, device_scale_factor=1)
         errors = []
@@ -254,12 +262,6 @@ def narrow(tmp_path_factory, browser):
     script and stylesheet; a tab at 390 px and one at 1280 px."""
     from test_explorable import curve_view, CURVES
 
-    folder = tmp_path_factory.mktemp("explorable-narrow")
-    static = folder / "_static"
-    static.mkdir()
-    write_fonts(static / "fonts")
-    for name in ("explorable.js", "explorable.css"):
-        shutil.copy(f"book/assets/{name}", static / name)
     curve = explore(curve_view, Choice("curve", list(CURVES), label="curve", default="cube", backdrop=True),
                     Slider("x", np.linspace(0, 1, 5), play=True), alt="A dot on a curve", figsize=(5, 3.2))
 
@@ -283,11 +285,9 @@ def narrow(tmp_path_factory, browser):
         return lambda m: line.set_ydata(m * X)
 
     single = explore(one, Slider("m", [0.5, 1.0]), alt="One wide plot", figsize=(8.6, 3.0))
-    (folder / "index.html").write_text(
-        '<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-        '<link rel="icon" href="data:,"><link rel="stylesheet" href="_static/explorable.css">'
-        '<script src="_static/explorable.js"></script></head><body style="margin: 16px">'
-        f"{curve.to_html()}{wide.to_html()}{single.to_html()}</body></html>")
+    folder = page_folder(tmp_path_factory, "explorable-narrow",
+                         f'<body style="margin: 16px">{curve.to_html()}{wide.to_html()}{single.to_html()}</body>',
+                         head='<meta name="viewport" content="width=device-width">')
     with serve(folder) as url:
         tabs, errors = {}, []
         for width in (390, 1280):
@@ -390,19 +390,11 @@ def test_a_single_wide_plot_scrolls_sideways_on_a_phone_behind_a_faded_edge(narr
 @pytest.fixture(scope="module")
 def autoplaying(tmp_path_factory, browser):
     """An explorable whose step slider has autoplay, below a screen of text: served, not yet opened."""
-    folder = tmp_path_factory.mktemp("autoplay-page")
-    static = folder / "_static"
-    static.mkdir()
-    write_fonts(static / "fonts")
-    for name in ("explorable.js", "explorable.css"):
-        shutil.copy(f"book/assets/{name}", static / name)
     explorable = explore(busy_view, Slider("a", [0.5]), Slider("b", [0.3]),
                          Slider("steps", range(30), default=29, play=True, autoplay=True),
                          alt="A busy test figure", figsize=(8, 3.5))
-    (folder / "index.html").write_text(
-        '<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">'
-        '<link rel="stylesheet" href="_static/explorable.css"><script src="_static/explorable.js"></script>'
-        f'</head><body><div style="height: 1500px">Text above the fold.</div>{explorable.to_html()}</body></html>')
+    folder = page_folder(tmp_path_factory, "autoplay-page",
+                         f'<body><div style="height: 1500px">Text above the fold.</div>{explorable.to_html()}</body>')
     with serve(folder) as url:
         yield url + "/index.html"
 

@@ -11,12 +11,19 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import jupyter_book_jobs  # noqa: E402
 
 
-def test_the_build_command_reaches_sphinx_with_one_job_per_core(tmp_path, monkeypatch):
+@pytest.fixture
+def tiny_book(tmp_path, monkeypatch):
+    """A one-page book, and the keyword arguments of every call to Sphinx (which builds nothing)."""
     (tmp_path / "_config.yml").write_text("title: t\n")
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
     (tmp_path / "intro.md").write_text("# Intro\n")
     calls = []
     monkeypatch.setattr(jupyter_book.sphinx, "build_sphinx", lambda *args, **kwargs: calls.append(kwargs) or 0)
+    return tmp_path, calls
+
+
+def test_the_build_command_reaches_sphinx_with_one_job_per_core(tiny_book, monkeypatch):
+    tmp_path, calls = tiny_book
     monkeypatch.setattr(jupyter_book_jobs.os, "cpu_count", lambda: 2)
     with pytest.raises(SystemExit) as done:
         jupyter_book_jobs.main(["build", str(tmp_path), "--builder", "html", "-W", "-n", "--keep-going"])
@@ -26,12 +33,8 @@ def test_the_build_command_reaches_sphinx_with_one_job_per_core(tmp_path, monkey
     assert kwargs["confoverrides"]["nitpicky"] is True
 
 
-def test_jobs_may_be_given(tmp_path, monkeypatch):
-    (tmp_path / "_config.yml").write_text("title: t\n")
-    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: intro\n")
-    (tmp_path / "intro.md").write_text("# Intro\n")
-    calls = []
-    monkeypatch.setattr(jupyter_book.sphinx, "build_sphinx", lambda *args, **kwargs: calls.append(kwargs) or 0)
+def test_jobs_may_be_given(tiny_book):
+    tmp_path, calls = tiny_book
     with pytest.raises(SystemExit):
         jupyter_book_jobs.main(["--jobs", "1", "build", str(tmp_path)])
     assert calls[0]["jobs"] == 1

@@ -30,6 +30,8 @@ N_STEPS = 600
 #: and the hundreds the text quotes.
 STEPS = np.unique(np.concatenate([np.arange(25), np.round(np.geomspace(25, N_STEPS, 77)),
                                   np.arange(100, N_STEPS + 1, 100)])).astype(int)
+#: Where each step of STEPS stands among them.
+STEP_INDEX = {int(step): k for k, step in enumerate(STEPS)}
 #: A loss above this (or not finite) counts as diverged.
 BOUND = 1e6
 #: Where the network's curve is drawn.
@@ -64,8 +66,6 @@ def runs():
         diverged.append(gone)
     return SimpleNamespace(x=x, y=y, loss=loss, curves=curves, diverged=diverged)
 
-
-STEP_INDEX = {int(step): k for k, step in enumerate(STEPS)}
 
 
 def opening_numbers():
